@@ -1,0 +1,77 @@
+// The configuration of a training run, as stored in run.json and sent to the worker.
+// This file imports nothing.
+
+import type { SplitFractions } from './datasetTypes';
+
+/** The four fine-tuning techniques. */
+export type TechniqueName = 'full' | 'features' | 'adapter' | 'lora';
+
+/** The backends, in the order the engine tries them. */
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface LoraConfig {
+  /** Rank r of the update B·A. */
+  rank: number;
+  /** Scale numerator: the update is multiplied by alpha / rank. */
+  alpha: number;
+  /** Dropout applied to the LoRA branch's input during training. */
+  dropout: number;
+  /** Which layers get LoRA: layer names, or kinds: 'dense', 'gru', 'embedding'. Empty = the model's defaults. */
+  targets: string[];
+}
+
+export interface AdapterConfig {
+  /** Bottleneck width. */
+  size: number;
+  /** Non-linearity between down and up projections. */
+  activation: 'relu' | 'gelu' | 'tanh';
+  /** Names of the layers after which an adapter is inserted. Empty = the model's defaults. */
+  after: string[];
+}
+
+export interface EarlyStoppingConfig {
+  /** Validation metric watched, e.g. 'loss', 'accuracy', 'macroF1', 'mae', 'rmse'. */
+  metric: string;
+  /** 'min' for losses and errors, 'max' for accuracy-like metrics. */
+  mode: 'min' | 'max';
+  /** Validations without improvement before training stops; 0 disables early stopping. */
+  patience: number;
+}
+
+export interface TrainConfig {
+  /** Absolute path of the dataset file. */
+  datasetPath: string;
+  /** Label column; null = inferred. */
+  labelColumn: string | null;
+  /** Text column for text models; null = inferred. */
+  textColumn: string | null;
+  /** Base model: 'nn-sentiment' (embedded), 'mlp' (built for tabular data), or a path to a TF.js Layers model folder / model.json. */
+  model: string;
+  technique: TechniqueName;
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  optimizer: 'adam' | 'adamw';
+  /** Decoupled weight decay (AdamW only). */
+  weightDecay: number;
+  /** Fraction of all steps spent warming the learning rate up from 0. */
+  warmupRatio: number;
+  schedule: 'constant' | 'linear' | 'cosine';
+  /** Clip gradients by global norm; 0 disables. */
+  clipNorm: number;
+  /** Validate every epoch (0) or every N steps (N > 0). */
+  validateEverySteps: number;
+  earlyStopping: EarlyStoppingConfig;
+  /** 'balanced' weighs each class by n / (k · count). */
+  classWeights: 'none' | 'balanced';
+  split: SplitFractions;
+  seed: number;
+  /** Text models: maximum tokens per example (nn-sentiment: 100). */
+  maxSequenceLength: number;
+  lora: LoraConfig;
+  adapter: AdapterConfig;
+  /** Backend forced by the user; null = try in order. */
+  backend: BackendName | null;
+  /** Save a checkpoint at the end of every epoch (the best one is always kept). */
+  keepLastCheckpoint: boolean;
+}
