@@ -1,0 +1,167 @@
+// Adam and AdamW (decoupled weight decay) with exact, saveable state. tfjs has no AdamW, and its
+// optimizers' state cannot be restored bit-exactly, so the engine uses this one.
+//
+// Per variable p with gradient g, at step t (1-based), PyTorch semantics:
+//   p ← p − lr·wd·p                                  (AdamW only; see below)
+//   m ← β1·m + (1 − β1)·g
+//   v ← β2·v + (1 − β2)·g²
+//   p ← p − lr · (m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + ε)
+// Weight decay applies only to variables of rank ≥ 2 (kernels, embeddings), never to rank-0/1
+// variables (biases, normalization scales and offsets), as is usual for AdamW fine-tuning.
+//
+// The step counter t is shared by all variables and advances once per applyGradients call;
+// variables without a gradient in a call are left unchanged (their moments too). Moments are
+// tf.Variables keyed by the variable's name, created at its first gradient.
+
+import * as tf from '@tensorflow/tfjs';
+import type { AdamWOptions, GradientSet, NamedVariable, OptimizerSlot, OptimizerState } from './optimizerTypes';
+
+export type { AdamWOptions, GradientSet, NamedVariable, OptimizerSlot, OptimizerState, StatefulOptimizer } from './optimizerTypes';
+export { serializeOptimizerState, deserializeOptimizerState } from './optimizerSerialization';
+export type { SerializedOptimizerState, OptimizerStateJson } from './optimizerSerialization';
+export { saveOptimizer, loadOptimizer, OPTIMIZER_JSON, OPTIMIZER_BIN } from './optimizerFiles';
+export { clipByGlobalNorm } from './clipByGlobalNorm';
+
+interface Moments {
+  m: tf.Variable;
+  v: tf.Variable;
+}
+
+function checkNumber(name: string, value: number, ok: (v: number) => boolean, rule: string): number {
+  if (!Number.isFinite(value) || !ok(value)) throw new Error(`AdamW: ${name} must be ${rule}, got ${value}`);
+  return value;
+}
+
+function lookUp(grads: GradientSet, key: string): tf.Tensor | undefined {
+  return grads instanceof Map ? grads.get(key) : Object.prototype.hasOwnProperty.call(grads, key) ? grads[key] : undefined;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export class AdamW {
+  private learningRate: number;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly epsilon: number;
+  private readonly weightDecay: number;
+  private step = 0;
+  private readonly moments = new Map<string, Moments>();
+
+  constructor(opts: AdamWOptions) {
+    this.learningRate = checkNumber('learningRate', opts.learningRate, (v) => v >= 0, '≥ 0');
+    this.beta1 = checkNumber('beta1', opts.beta1 ?? 0.9, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    this.beta2 = checkNumber('beta2', opts.beta2 ?? 0.999, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    this.epsilon = checkNumber('epsilon', opts.epsilon ?? 1e-8, (v) => v >= 0, '≥ 0');
+    this.weightDecay = checkNumber('weightDecay', opts.weightDecay ?? 0, (v) => v >= 0, '≥ 0');
+  }
+
+  setLearningRate(lr: number): void {
+    this.learningRate = checkNumber('learningRate', lr, (v) => v >= 0, '≥ 0');
+  }
+
+  getLearningRate(): number {
+    return this.learningRate;
+  }
+
+  /** Steps taken so far. */
+  getStep(): number {
+    return this.step;
+  }
+
+  /** One optimizer step over `vars`, with `grads` looked up by each entry's name. */
+  applyGradients(vars: readonly NamedVariable[], grads: GradientSet): void {
+    this.step += 1;
+    const t = this.step;
+    const lr = this.learningRate;
+    const biasCorrection1 = 1 - Math.pow(this.beta1, t);
+    const biasCorrection2 = 1 - Math.pow(this.beta2, t);
+    for (const { name, variable } of vars) {
+      const grad = lookUp(grads, name) ?? lookUp(grads, variable.name);
+      if (grad === undefined) continue;
+      if (!sameShape(grad.shape, variable.shape)) {
+        throw new Error(`AdamW: gradient for ${name} has shape [${grad.shape}], variable has [${variable.shape}]`);
+      }
+      const slot = this.slotFor(name, variable);
+      const decay = this.weightDecay > 0 && variable.rank >= 2 ? lr * this.weightDecay : 0;
+      tf.tidy(() => {
+        const g = grad.dtype === 'float32' ? grad : tf.cast(grad, 'float32');
+        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        slot.m.assign(m);
+        slot.v.assign(v);
+        const decayed = decay > 0 ? tf.sub(variable, tf.mul(variable, decay)) : variable;
+        const mHat = tf.div(m, biasCorrection1);
+        const vHat = tf.div(v, biasCorrection2);
+        const update = tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), this.epsilon));
+        variable.assign(tf.sub(decayed, update));
+      });
+    }
+  }
+
+  async getState(): Promise<OptimizerState> {
+    const slots: OptimizerSlot[] = [];
+    for (const [name, { m, v }] of this.moments) {
+      // Copies: a backend may hand out its own storage.
+      slots.push({ name, shape: [...m.shape], m: new Float32Array(await m.data()), v: new Float32Array(await v.data()) });
+    }
+    return {
+      step: this.step,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      weightDecay: this.weightDecay,
+      slots,
+    };
+  }
+
+  /** Restores the step and the moments (hyperparameters stay those of the constructor). */
+  setState(state: OptimizerState): void {
+    if (!Number.isInteger(state.step) || state.step < 0) throw new Error(`AdamW: invalid step ${state.step}`);
+    for (const slot of state.slots) {
+      const size = slot.shape.reduce((a, b) => a * b, 1);
+      if (slot.m.length !== size || slot.v.length !== size) {
+        throw new Error(`AdamW: moments of ${slot.name} do not match shape [${slot.shape}]`);
+      }
+    }
+    this.disposeMoments();
+    for (const slot of state.slots) {
+      // tidy frees the temporary tensors; it never disposes variables.
+      const moments = tf.tidy(() => ({
+        m: tf.variable(tf.tensor(slot.m, slot.shape, 'float32'), false),
+        v: tf.variable(tf.tensor(slot.v, slot.shape, 'float32'), false),
+      }));
+      this.moments.set(slot.name, moments);
+    }
+    this.step = state.step;
+  }
+
+  dispose(): void {
+    this.disposeMoments();
+  }
+
+  private slotFor(name: string, variable: tf.Variable): Moments {
+    const existing = this.moments.get(name);
+    if (existing !== undefined) {
+      if (!sameShape(existing.m.shape, variable.shape)) {
+        throw new Error(`AdamW: saved moments of ${name} have shape [${existing.m.shape}], variable has [${variable.shape}]`);
+      }
+      return existing;
+    }
+    const created = tf.tidy(() => ({
+      m: tf.variable(tf.zeros(variable.shape, 'float32'), false),
+      v: tf.variable(tf.zeros(variable.shape, 'float32'), false),
+    }));
+    this.moments.set(name, created);
+    return created;
+  }
+
+  private disposeMoments(): void {
+    for (const { m, v } of this.moments.values()) {
+      m.dispose();
+      v.dispose();
+    }
+    this.moments.clear();
+  }
+}

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { clipByGlobalNorm, globalNorm } from '../../../src/engine/training/clipByGlobalNorm';
+
+async function values(t: tf.Tensor | undefined): Promise<number[]> {
+  assert.ok(t !== undefined);
+  return Array.from(await t.data());
+}
+
+function closeTo(got: number[], want: number[], tol = 1e-6): void {
+  assert.equal(got.length, want.length);
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= tol, `${i}: ${v} vs ${want[i]}`));
+}
+
+test('clips by the global norm: scale = maxNorm / max(norm, maxNorm)', async () => {
+  await tf.setBackend('cpu');
+  // Hand computation: sqrt(3² + 4² + 12²) = 13.
+  const grads = new Map<string, tf.Tensor>([
+    ['a', tf.tensor1d([3, 4])],
+    ['b', tf.tensor2d([[12]])],
+  ]);
+  const before = tf.memory().numTensors;
+  assert.ok(Math.abs(globalNorm(grads) - 13) < 1e-6);
+  const clipped = clipByGlobalNorm(grads, 6.5);
+  assert.ok(Math.abs(clipped.norm - 13) < 1e-6);
+  closeTo(await values(clipped.grads.get('a')), [1.5, 2]);
+  closeTo(await values(clipped.grads.get('b')), [6]);
+  assert.deepEqual(clipped.grads.get('b')?.shape, [1, 1]);
+  assert.equal(tf.memory().numTensors, before + 2, 'only the clipped gradients are new');
+  tf.dispose([...clipped.grads.values()]);
+
+  for (const maxNorm of [13, 20, 0, -1]) {
+    const same = clipByGlobalNorm(grads, maxNorm);
+    assert.ok(Math.abs(same.norm - 13) < 1e-6);
+    assert.equal(same.grads.get('a'), grads.get('a'), `maxNorm ${maxNorm} leaves gradients untouched`);
+    assert.equal(same.grads.get('b'), grads.get('b'));
+  }
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([...grads.values()]);
+});
+
+test('a non-finite norm gives NaN gradients (TensorFlow semantics); empty input has norm 0', async () => {
+  await tf.setBackend('cpu');
+  const grads = new Map<string, tf.Tensor>([['a', tf.tensor1d([Infinity, 1])]]);
+  const out = clipByGlobalNorm(grads, 1);
+  assert.equal(out.norm, Infinity);
+  assert.ok((await values(out.grads.get('a'))).every((v) => Number.isNaN(v)));
+  tf.dispose([...out.grads.values(), ...grads.values()]);
+  assert.deepEqual(clipByGlobalNorm(new Map(), 1), { grads: new Map(), norm: 0 });
+});
