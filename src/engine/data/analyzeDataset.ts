@@ -1,0 +1,71 @@
+// Reads a dataset in two streaming passes: the first infers the columns, the label and the task;
+// the second checks every record against them. Memory stays bounded unless examples are kept.
+
+import type { DatasetInspection } from '../../protocol/datasetTypes';
+import { reportClassBalance, sortedLabelCounts } from './classBalance';
+import { columnInfo } from './columnKinds';
+import { chooseColumns, type DatasetChoice } from './labelChoice';
+import { DEFAULT_MAX_PROBLEMS, type DatasetOptions, type LoadedDataset } from './datasetOptions';
+import { openDatasetSource } from './datasetSource';
+import { featureColumns } from './featureColumns';
+import { noUsableRowsMessage } from './noUsableRows';
+import { ProblemLog } from './problemLog';
+import { RowValidator } from './rowValidator';
+import { SchemaScanner } from './schemaScanner';
+
+export async function analyzeDataset(path: string, options: DatasetOptions, collect: boolean): Promise<LoadedDataset> {
+  const source = await openDatasetSource(path);
+  const scanner = new SchemaScanner(source.format === 'csv' || source.format === 'tsv');
+  const summary = await source.read((record) => scanner.accept(record));
+  const schema = scanner.finish();
+  const columns = schema.columns.map((name, i) => columnInfo(name, schema.stats[i]));
+  const choice: DatasetChoice =
+    columns.length === 0
+      ? { label: null, labelReason: 'the file has no columns', text: null, task: null }
+      : chooseColumns(path, columns, schema.stats, options);
+
+  const log = new ProblemLog(options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
+  const labelIndex = choice.label === null ? -1 : schema.columns.indexOf(choice.label);
+  const regression = choice.task === 'tabular-regression';
+  const validator = new RowValidator(
+    {
+      columns: schema.columns,
+      expectedFields: schema.expectedFields,
+      headerLine: schema.headerLine,
+      labelIndex,
+      textIndex: choice.task === 'text-classification' && choice.text !== null ? schema.columns.indexOf(choice.text) : -1,
+      regression,
+      numericColumns: columns.flatMap((c, i) => (c.kind === 'numeric' && schema.stats[i].numericRatio < 1 ? [i] : [])),
+      collect,
+    },
+    log,
+  );
+  await source.read((record) => validator.accept(record));
+
+  const labelCounts = sortedLabelCounts(validator.labelCounts);
+  if (choice.label !== null && !regression) reportClassBalance(labelCounts, choice.label, log);
+  if (validator.usable === 0) {
+    log.addSummary('no-usable-rows', 'error', noUsableRowsMessage(summary.bytes, schema.hasHeader, validator.rows, validator.skipped, log.counts));
+  }
+  const inspection: DatasetInspection = {
+    path,
+    format: source.format,
+    ...(source.delimiter === undefined ? {} : { delimiter: source.delimiter }),
+    hasHeader: schema.hasHeader,
+    rows: validator.rows,
+    skippedRows: validator.skipped,
+    columns,
+    label: choice.label,
+    labelReason: choice.labelReason,
+    text: choice.text,
+    task: choice.task,
+    labelCounts,
+    problems: log.problems,
+    problemCounts: log.counts,
+    problemsTruncated: log.truncated,
+    fingerprint: summary.fingerprint,
+    bytes: summary.bytes,
+  };
+  const features = featureColumns(columns, schema.stats, choice.task, choice.label, choice.text);
+  return { inspection, examples: validator.examples, features };
+}
