@@ -13,6 +13,8 @@ const external = [
   '@tensorflow/tfjs-node-gpu',
   '@tensorflow/tfjs-backend-webgpu',
   'webgpu',
+  'nn-sentiment',
+  'nn-sentiment/package.json',
 ];
 
 const common = {

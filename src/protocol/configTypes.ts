@@ -72,6 +72,8 @@ export interface TrainConfig {
   adapter: AdapterConfig;
   /** Backend forced by the user; null = try in order. */
   backend: BackendName | null;
+  /** Feature extraction: compute the frozen base's outputs once and train the head on them (false = run the base every step). */
+  cacheFeatures: boolean;
   /** Save a checkpoint at the end of every epoch (the best one is always kept). */
   keepLastCheckpoint: boolean;
 }

@@ -168,4 +168,6 @@ export interface CheckpointState {
   metric: string;
   value: number | null;
   time: string;
+  /** Seconds of training so far, carried across resumes. */
+  trainingSeconds?: number;
 }

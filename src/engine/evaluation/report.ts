@@ -49,7 +49,7 @@ function headerSection(run: RunRecord): string[] {
   if (run.statusReason) lines.push('', `> ${run.statusReason.replace(/\r?\n/g, ' ')}`);
   if (run.progress) {
     const p = run.progress;
-    lines.push('', `Progress: epoch ${p.epoch} of ${p.epochs}, step ${formatCount(p.step)} of ${formatCount(p.totalSteps)}.`);
+    lines.push('', `Progress: ${p.epoch} of ${p.epochs} epochs done, step ${formatCount(p.step)} of ${formatCount(p.totalSteps)}.`);
   }
   return lines;
 }
@@ -131,7 +131,8 @@ function trainingSection(run: RunRecord, metrics: readonly MetricEvent[]): strin
     const headers = ['Epoch', 'Train loss', 'Validation loss'];
     if (metric) headers.push(`Validation ${metric}`);
     const rows = epochs.map((e) => {
-      const row = [String(e.epoch), formatNumber(e.train.loss), formatNumber(e.validation.loss)];
+      // Metric events count epochs from 0; people count from 1.
+      const row = [String(e.epoch + 1), formatNumber(e.train.loss), formatNumber(e.validation.loss)];
       if (metric) row.push(formatNumber(e.validation[metric]));
       return row;
     });
@@ -149,7 +150,7 @@ function trainingSection(run: RunRecord, metrics: readonly MetricEvent[]): strin
   lines.push(
     '',
     best
-      ? `Best checkpoint: ${code(best.name)}, validation ${best.metric} ${formatNumber(best.value)} at epoch ${best.epoch}, step ${formatCount(best.step)}.`
+      ? `Best checkpoint: ${code(best.name)}, validation ${best.metric} ${formatNumber(best.value)} at epoch ${best.epoch + 1}, step ${formatCount(best.step)}.`
       : 'No best checkpoint yet.',
   );
   return lines;

@@ -33,6 +33,7 @@ function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
     lora: { rank: 4, alpha: 8, dropout: 0.05, targets: ['dense'] },
     adapter: { size: 16, activation: 'relu', after: [] },
     backend: null,
+    cacheFeatures: true,
     keepLastCheckpoint: false,
     ...overrides,
   };
@@ -74,28 +75,28 @@ function run(overrides: Partial<RunRecord> = {}): RunRecord {
     gitCommit: null,
     pid: null,
     progress: null,
-    best: { name: 'epoch-2', metric: 'accuracy', value: 0.8765, epoch: 2, step: 108 },
+    best: { name: 'epoch-2', metric: 'accuracy', value: 0.8765, epoch: 1, step: 108 },
     trainingSeconds: 192,
     ...overrides,
   };
 }
 
 function ev(epoch: number, split: MetricEvent['split'], name: string, value: number): MetricEvent {
-  return { epoch, step: epoch * 54, split, name, value, time: '2026-11-26T14:16:00.000Z' };
+  return { epoch, step: (epoch + 1) * 54, split, name, value, time: '2026-11-26T14:16:00.000Z' };
 }
 
 const METRICS: MetricEvent[] = [
-  ev(1, 'train', 'loss', 0.9),
-  ev(1, 'train', 'loss', 0.7), // last value of the epoch wins
-  ev(1, 'validation', 'loss', 0.65),
-  ev(1, 'validation', 'accuracy', 0.71),
-  ev(2, 'train', 'loss', 0.45),
-  ev(2, 'validation', 'loss', 0.4),
-  ev(2, 'validation', 'accuracy', 0.8765),
-  ev(3, 'train', 'loss', 0.3),
-  ev(3, 'validation', 'loss', 0.42),
-  ev(3, 'validation', 'accuracy', 0.86),
-  ev(3, 'test', 'loss', 9), // ignored by the epoch table
+  ev(0, 'train', 'loss', 0.9),
+  ev(0, 'train', 'loss', 0.7), // last value of the epoch wins
+  ev(0, 'validation', 'loss', 0.65),
+  ev(0, 'validation', 'accuracy', 0.71),
+  ev(1, 'train', 'loss', 0.45),
+  ev(1, 'validation', 'loss', 0.4),
+  ev(1, 'validation', 'accuracy', 0.8765),
+  ev(2, 'train', 'loss', 0.3),
+  ev(2, 'validation', 'loss', 0.42),
+  ev(2, 'validation', 'accuracy', 0.86),
+  ev(2, 'test', 'loss', 9), // ignored by the epoch table
 ];
 
 const EVALUATION: ClassificationEvaluation = {
@@ -202,7 +203,7 @@ test('an interrupted run without evaluation or metrics still renders, with its r
   const md = renderReport(r, null, []);
   assert.ok(md.includes('**Interrupted**'));
   assert.ok(md.includes('> The training process (pid 42) ended without finishing'));
-  assert.ok(md.includes('Progress: epoch 1 of 3, step 30 of 162.'));
+  assert.ok(md.includes('Progress: 1 of 3 epochs done, step 30 of 162.'));
   assert.ok(md.includes('`/data/reviews.csv` (not read yet).'));
   assert.ok(md.includes('No training metrics were recorded.'));
   assert.ok(md.includes('No best checkpoint yet.'));
@@ -226,7 +227,7 @@ test('the regression report shows MAE, RMSE and R²', () => {
       split: { train: 400, validation: 50, test: 50 },
     },
   });
-  const metrics = [ev(1, 'train', 'loss', 10), ev(1, 'validation', 'loss', 9), ev(1, 'validation', 'mae', 2.1)];
+  const metrics = [ev(0, 'train', 'loss', 10), ev(0, 'validation', 'loss', 9), ev(0, 'validation', 'mae', 2.1)];
   const md = renderReport(r, evaluation, metrics);
   assert.ok(md.includes('full fine-tuning (every weight trains)'));
   assert.ok(md.includes('| Feature columns | rooms, area |'));
@@ -243,12 +244,12 @@ test('the regression report shows MAE, RMSE and R²', () => {
 
 test('summarizeEpochs keeps the last value per epoch and split; pickValidationMetric prefers the watched one', () => {
   const epochs = summarizeEpochs(METRICS);
-  assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3]);
+  assert.deepEqual(epochs.map((e) => e.epoch), [0, 1, 2]);
   assert.equal(epochs[0].train.loss, 0.7);
   assert.equal(pickValidationMetric(epochs, 'accuracy'), 'accuracy');
   assert.equal(pickValidationMetric(epochs, 'loss'), 'accuracy');
   assert.equal(pickValidationMetric(epochs, 'macroF1'), 'accuracy');
-  assert.equal(pickValidationMetric(summarizeEpochs([ev(1, 'validation', 'loss', 1)]), 'loss'), null);
+  assert.equal(pickValidationMetric(summarizeEpochs([ev(0, 'validation', 'loss', 1)]), 'loss'), null);
 });
 
 test('sparkline and number formatting', () => {

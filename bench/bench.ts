@@ -1,0 +1,90 @@
+// npm run bench: training speed and memory of each technique, as JSON lines on stdout.
+// One line per case: examples/s, ms/step, peak RSS, backend. A benchmark, not a test.
+// Options: --backend wasm|cpu (default wasm), --rows N (default 640), --only name,name
+
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TrainConfig } from '../src/protocol/configTypes';
+import { RunStore } from '../src/storage/runStore';
+import { executeRun } from '../src/engine/runner/executeRun';
+import { makeTrainConfig } from '../src/engine/training/trainDefaults';
+import { tempDir, writeTabularCsv, writeTextCsv } from '../test/unit/helpers/fixtures';
+
+interface BenchCase {
+  name: string;
+  dataset: 'text' | 'tabular';
+  choices: Partial<TrainConfig>;
+}
+
+const CASES: BenchCase[] = [
+  { name: 'nn-sentiment/features-cached', dataset: 'text', choices: { technique: 'features', cacheFeatures: true } },
+  { name: 'nn-sentiment/features-uncached', dataset: 'text', choices: { technique: 'features', cacheFeatures: false } },
+  { name: 'nn-sentiment/lora', dataset: 'text', choices: { technique: 'lora' } },
+  { name: 'nn-sentiment/adapter', dataset: 'text', choices: { technique: 'adapter' } },
+  { name: 'nn-sentiment/full', dataset: 'text', choices: { technique: 'full' } },
+  { name: 'mlp/full', dataset: 'tabular', choices: { technique: 'full', model: 'mlp' } },
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { backend: { type: 'string' }, rows: { type: 'string' }, only: { type: 'string' } } });
+  const backend = values.backend === 'cpu' ? 'cpu' : 'wasm';
+  const rows = Number(values.rows ?? 640);
+  const only = values.only ? new Set(values.only.split(',')) : null;
+  const dir = tempDir('finetune-bench-');
+  const files = { text: writeTextCsv(dir, rows), tabular: writeTabularCsv(dir, rows * 4) };
+  const store = new RunStore(path.join(dir, 'runs'));
+  for (const c of CASES) {
+    if (only && !only.has(c.name)) continue;
+    const config = makeTrainConfig(files[c.dataset], {
+      ...c.choices,
+      epochs: 1,
+      batchSize: 32,
+      backend,
+      split: { validation: 0.1, test: 0.1 },
+      earlyStopping: { metric: 'loss', mode: 'min', patience: 0 },
+    });
+    const run = await store.createRun(config);
+    let peakRss = process.memoryUsage().rss;
+    let steps = 0;
+    const started = Date.now();
+    await executeRun(store, run.id, {
+      resume: false,
+      extraEpochs: 0,
+      shouldStop: () => false,
+      events: {
+        started: () => undefined,
+        progress: () => {
+          peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        },
+        metrics: (events) => {
+          steps += events.filter((e) => e.split === 'train' && e.name === 'loss').length;
+        },
+        checkpointSaved: () => undefined,
+        evaluated: () => undefined,
+        log: () => undefined,
+      },
+    });
+    const record = await store.readRun(run.id);
+    const trainRows = record.dataset?.split.train ?? 0;
+    const seconds = record.trainingSeconds;
+    console.log(
+      JSON.stringify({
+        bench: c.name,
+        backend: record.backend?.name,
+        trainRows,
+        steps,
+        batchSize: config.batchSize,
+        msPerStep: Math.round((seconds * 1000 * 10) / Math.max(1, steps)) / 10,
+        examplesPerSecond: Math.round((trainRows / Math.max(1e-9, seconds)) * 10) / 10,
+        wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+        peakRssMB: Math.round(peakRss / 1048576),
+        trainableParams: record.model?.trainableParams,
+      }),
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

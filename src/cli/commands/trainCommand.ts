@@ -1,0 +1,67 @@
+// finetune train <dataset> [--model] [--technique] [--label] [--text] [--epochs] [--lr] [--batch-size]
+//   [--rank] [--alpha] [--targets] [--adapter-size] [--seed] [--patience] [--optimizer] [--weight-decay]
+//   [--class-weights] [--backend] [--name] [--runs-dir] [--in-process] [--json]
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { TrainConfig } from '../../protocol/configTypes';
+import { makeTrainConfig, defaultEpochs, defaultLearningRate } from '../../engine/training/trainDefaults';
+import { UserError } from '../../engine/userError';
+import { backendOption, choiceOption, flag, numberOption, requirePositional, stringOption, techniqueOption } from '../cliArgs';
+import { printerOf, storeOf, type CliContext } from '../cliContext';
+import { runAndWatch } from '../runAndWatch';
+import { finishMessage } from './finishMessage';
+
+const USAGE = 'finetune train <dataset> [--technique full|features|adapter|lora] [--model nn-sentiment|mlp|PATH] [--epochs N] ...';
+
+export function configFromCli(ctx: CliContext, datasetPath: string): TrainConfig {
+  const c = ctx.cli;
+  const technique = techniqueOption(c) ?? 'lora';
+  const base = makeTrainConfig(datasetPath, { technique });
+  const modelOpt = stringOption(c, 'model');
+  const targets = stringOption(c, 'targets');
+  const patience = numberOption(c, 'patience', { integer: true, min: 0 });
+  return {
+    ...base,
+    labelColumn: stringOption(c, 'label') ?? null,
+    textColumn: stringOption(c, 'text') ?? null,
+    model: modelOpt && !['auto', 'nn-sentiment', 'mlp'].includes(modelOpt) ? path.resolve(modelOpt) : (modelOpt ?? base.model),
+    epochs: numberOption(c, 'epochs', { integer: true, min: 1, max: 10000 }) ?? defaultEpochs(technique),
+    learningRate: numberOption(c, 'lr', { min: 1e-8, max: 10 }) ?? defaultLearningRate(technique),
+    batchSize: numberOption(c, 'batch-size', { integer: true, min: 1, max: 65536 }) ?? base.batchSize,
+    seed: numberOption(c, 'seed', { integer: true, min: 0 }) ?? base.seed,
+    optimizer: choiceOption(c, 'optimizer', ['adam', 'adamw'] as const) ?? base.optimizer,
+    weightDecay: numberOption(c, 'weight-decay', { min: 0, max: 1 }) ?? base.weightDecay,
+    classWeights: choiceOption(c, 'class-weights', ['none', 'balanced'] as const) ?? base.classWeights,
+    earlyStopping: { ...base.earlyStopping, patience: patience ?? base.earlyStopping.patience },
+    backend: backendOption(c) ?? null,
+    lora: {
+      ...base.lora,
+      rank: numberOption(c, 'rank', { integer: true, min: 1, max: 1024 }) ?? base.lora.rank,
+      alpha: numberOption(c, 'alpha', { min: 0 }) ?? base.lora.alpha,
+      targets: targets ? targets.split(',').map((t) => t.trim()).filter(Boolean) : base.lora.targets,
+    },
+    adapter: {
+      ...base.adapter,
+      size: numberOption(c, 'adapter-size', { integer: true, min: 1, max: 4096 }) ?? base.adapter.size,
+      after: technique === 'adapter' && targets ? targets.split(',').map((t) => t.trim()).filter(Boolean) : base.adapter.after,
+    },
+  };
+}
+
+export async function assertReadableFile(file: string, what: string): Promise<void> {
+  const stat = await fs.stat(file).catch(() => null);
+  if (!stat) throw new UserError(`The ${what} ${file} does not exist.`, { where: file, hint: 'Check the path (it is relative to the current folder).' });
+  if (!stat.isFile()) throw new UserError(`The ${what} ${file} is not a file.`, { where: file });
+}
+
+export async function trainCommand(ctx: CliContext): Promise<number> {
+  const datasetPath = path.resolve(requirePositional(ctx.cli, 0, 'the dataset file', USAGE));
+  await assertReadableFile(datasetPath, 'dataset');
+  const config = configFromCli(ctx, datasetPath);
+  const store = storeOf(ctx);
+  const run = await store.createRun(config, { name: stringOption(ctx.cli, 'name') });
+  if (!flag(ctx.cli, 'json')) ctx.err(`run ${run.id}: ${config.technique} on ${path.basename(datasetPath)} (folder ${store.runDir(run.id)})\n`);
+  const result = await runAndWatch(store, run.id, { resume: false, extraEpochs: 0, inProcess: flag(ctx.cli, 'in-process') }, printerOf(ctx), ctx.err);
+  return finishMessage(ctx, store, run.id, result);
+}

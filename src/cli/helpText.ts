@@ -1,0 +1,31 @@
+// `finetune --help`.
+
+export const HELP = `finetune: fine-tune pre-trained models on your own data (the engine of the Fine-Tune VS Code extension)
+
+Usage:
+  finetune inspect <dataset> [--label COL] [--text COL] [--json]
+      Read a CSV/TSV/JSONL/JSON file: columns and kinds, label, task, problems at their line.
+  finetune train <dataset> [options]
+      Fine-tune a base model on the dataset; writes a run folder under .finetune/runs.
+        --technique full|features|adapter|lora   (default lora)
+        --model nn-sentiment|mlp|PATH            base model (default: nn-sentiment for text, mlp for tabular;
+                                                 PATH = a TF.js Layers model folder)
+        --label COL --text COL                   columns (default: inferred, and said)
+        --epochs N --lr X --batch-size N --seed N --patience N
+        --optimizer adam|adamw --weight-decay X --class-weights none|balanced
+        --rank R --alpha A --targets a,b         LoRA rank, alpha, target layers (or adapter positions)
+        --adapter-size N                         adapter bottleneck width
+        --backend tensorflow-gpu|webgpu|tensorflow|wasm|cpu
+        --name TEXT --runs-dir DIR --in-process --json --verbose
+  finetune resume <run> [--epochs N]
+      Continue a stopped or interrupted run exactly where it was; --epochs N trains N more epochs.
+  finetune eval <run> [--dataset FILE] [--checkpoint best|last]
+      Evaluate a checkpoint on the run's test split, or on another file with the same columns.
+  finetune predict <run> <text | JSON object | file>
+  finetune runs [--json]
+  finetune export <run> --format tfjs [--merge] [--out DIR]
+
+<run> is a run id, a unique prefix of one, a run folder, or "latest".
+Environment: FINETUNE_RUNS_DIR (default ./.finetune/runs), FINETUNE_BACKEND (force a backend).
+Exit codes: 0 done, 1 error, 2 usage, 130 stopped (resume continues).
+`;

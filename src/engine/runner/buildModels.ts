@@ -1,0 +1,96 @@
+// Builds the models of a new run: the base the user chose (or the default for the task), the
+// technique applied to it, and a new head for the dataset's classes.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TrainConfig } from '../../protocol/configTypes';
+import type { BaseModelBundle, EncoderState, InputEncoder } from '../models/modelTypes';
+import { loadKerasTextBase, loadNnSentimentBase, nnSentimentModelDir } from '../models/textModel';
+import { buildTabularMlpBase } from '../models/tabularMlp';
+import { encoderFromState, fitTabularEncoder, type TabularColumnKind } from '../models/tabularEncoder';
+import { loadUserLayersBase } from '../models/userLayersModel';
+import { buildHead } from '../models/head';
+import { applyTechnique } from '../techniques/applyTechnique';
+import { countParams } from '../techniques/countParams';
+import type { ModelPair } from '../training/forward';
+import type { LabelCodec } from '../training/labels';
+import type { PreparedData } from '../training/prepareData';
+import { AUTO_MODEL } from '../training/trainDefaults';
+import { UserError } from '../userError';
+
+export interface FreshModels {
+  models: ModelPair;
+  encoder: InputEncoder;
+  fingerprint: string;
+}
+
+const TEXT_MODELS = new Set(['nn-sentiment']);
+
+/** The model the run uses: the one named, or the default for the task. */
+export function resolveModelChoice(config: TrainConfig, task: PreparedData['task']): string {
+  if (config.model !== AUTO_MODEL) return config.model;
+  return task === 'text-classification' ? 'nn-sentiment' : 'mlp';
+}
+
+function isTextModelFolder(model: string): boolean {
+  if (TEXT_MODELS.has(model)) return true;
+  if (model === 'mlp') return false;
+  const dir = model.endsWith('.json') ? path.dirname(model) : model;
+  return fs.existsSync(path.join(dir, 'word_index.json'));
+}
+
+async function loadBase(config: TrainConfig, data: PreparedData): Promise<BaseModelBundle> {
+  const model = resolveModelChoice(config, data.task);
+  const textModel = isTextModelFolder(model);
+  if (data.task === 'text-classification' && !textModel) {
+    throw new UserError(`The model "${model}" takes numeric features, but ${path.basename(config.datasetPath)} is a text dataset (text column "${data.textColumn}").`, {
+      hint: 'Use --model nn-sentiment (the default for text), or a Keras text model folder with word_index.json.',
+    });
+  }
+  if (data.task !== 'text-classification' && textModel) {
+    throw new UserError(`The model "${model}" reads text, but ${path.basename(config.datasetPath)} has no text column to read (task ${data.task}).`, {
+      hint: 'Use --model mlp for tabular data, or name a text column with --text.',
+    });
+  }
+  const textColumn = data.textColumn ?? 'text';
+  if (model === 'nn-sentiment') return loadNnSentimentBase({ sequenceLength: config.maxSequenceLength, textColumn });
+  if (textModel) return loadKerasTextBase(model, model, config.maxSequenceLength, textColumn);
+  const kinds: Record<string, TabularColumnKind> = {};
+  for (const c of data.inspection.columns) {
+    if (c.kind === 'numeric' || c.kind === 'boolean' || c.kind === 'categorical') kinds[c.name] = c.kind;
+  }
+  const encoder = fitTabularEncoder(data.split.train, data.features, kinds);
+  if (model === 'mlp') return buildTabularMlpBase(encoder, config.seed);
+  return loadUserLayersBase(model, encoder);
+}
+
+export async function buildFreshModels(config: TrainConfig, data: PreparedData, codec: LabelCodec): Promise<FreshModels> {
+  const bundle = await loadBase(config, data);
+  const base = await applyTechnique(bundle.base, config.technique, {
+    lora: config.lora,
+    adapter: config.adapter,
+    seed: config.seed,
+    defaults: bundle.defaults,
+  });
+  if (base !== bundle.base) bundle.base.dispose();
+  const head = buildHead(
+    bundle.featureSize,
+    codec.scaling ? { task: 'regression' } : { task: 'classification', classes: codec.classes.length },
+    config.seed,
+  );
+  return { models: { base, head }, encoder: bundle.encoder, fingerprint: bundle.fingerprint };
+}
+
+/** The encoder of an existing run, rebuilt from preprocessing.json (text encoders reload their word index). */
+export async function restoreEncoder(state: EncoderState, config: TrainConfig): Promise<InputEncoder> {
+  if (state.kind === 'tabular') return encoderFromState(state);
+  const model = config.model === AUTO_MODEL || config.model === 'nn-sentiment' ? nnSentimentModelDir() : config.model;
+  return encoderFromState(state, model.endsWith('.json') ? path.dirname(model) : model);
+}
+
+export function countModelParams(models: ModelPair, throughBase: boolean): { total: number; trainable: number } {
+  const b = countParams(models.base);
+  const h = countParams(models.head);
+  return { total: b.total + h.total, trainable: (throughBase ? b.trainable : 0) + h.trainable };
+}
+

@@ -1,0 +1,61 @@
+// Typed messages between a parent (extension host or CLI) and the training worker process.
+// Going up to the worker: imperative (`run/start`, `run/stop`). Coming down: past tense.
+// This file imports only other protocol files.
+
+import type { BackendChoice, Evaluation, MetricEvent, RunProgress } from './runTypes';
+
+/** Parent → worker. */
+export type ParentMessage =
+  | { type: 'run/start'; payload: { runsDir: string; runId: string; resume: boolean; extraEpochs: number } }
+  | { type: 'run/stop'; payload: { reason: string } };
+
+/** Worker → parent. */
+export type WorkerMessage =
+  | { type: 'worker/ready'; payload: { pid: number } }
+  | { type: 'run/started'; payload: { runId: string; backend: BackendChoice; totalParams: number; trainableParams: number } }
+  | { type: 'run/progressed'; payload: RunProgress & { loss: number; examplesPerSecond: number; etaSeconds: number | null; phase: string } }
+  | { type: 'run/metricsAppended'; payload: { events: MetricEvent[] } }
+  | { type: 'run/checkpointSaved'; payload: { name: string; isBest: boolean; epoch: number; step: number } }
+  | { type: 'run/evaluated'; payload: { evaluation: Evaluation } }
+  | { type: 'worker/logged'; payload: { level: 'info' | 'warn' | 'error'; message: string } }
+  | { type: 'run/finished'; payload: { status: 'completed' | 'stopped'; reason: string | null } }
+  | { type: 'run/failed'; payload: { reason: string; detail: string | null } }
+  | { type: 'worker/exited'; payload: { code: number; reason: string | null } };
+
+const parentTypes = new Set(['run/start', 'run/stop']);
+const workerTypes = new Set([
+  'worker/ready',
+  'run/started',
+  'run/progressed',
+  'run/metricsAppended',
+  'run/checkpointSaved',
+  'run/evaluated',
+  'worker/logged',
+  'run/finished',
+  'run/failed',
+  'worker/exited',
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks the envelope and, for run/start, the payload fields; anything else is ignored by the worker. */
+export function isParentMessage(value: unknown): value is ParentMessage {
+  if (!isRecord(value) || typeof value.type !== 'string' || !parentTypes.has(value.type)) return false;
+  const p = value.payload;
+  if (!isRecord(p)) return false;
+  if (value.type === 'run/start') {
+    return (
+      typeof p.runsDir === 'string' &&
+      typeof p.runId === 'string' &&
+      typeof p.resume === 'boolean' &&
+      typeof p.extraEpochs === 'number'
+    );
+  }
+  return typeof p.reason === 'string';
+}
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  return isRecord(value) && typeof value.type === 'string' && workerTypes.has(value.type) && isRecord(value.payload);
+}
