@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { TechniqueName } from '../protocol/configTypes';
 import type { WorkerMessage } from '../protocol/workerProtocol';
 import { inspectDataset } from '../engine/data/inspectDataset';
-import { makeTrainConfig } from '../engine/training/trainDefaults';
+import { defaultModelFor, makeTrainConfig } from '../engine/training/trainDefaults';
 import { describeError } from '../engine/userError';
 import { RunStore } from '../storage/runStore';
 import { defaultRunsDir } from '../storage/runLayout';
@@ -58,7 +58,7 @@ export async function fineTuneDataset(deps: FineTuneDeps, uri: vscode.Uri | unde
   if (!choice) return;
   const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(file);
   const store = new RunStore(defaultRunsDir(folder));
-  const run = await store.createRun(makeTrainConfig(file, { technique: choice.technique }));
+  const run = await store.createRun(makeTrainConfig(file, { technique: choice.technique, model: defaultModelFor(inspection.task) }));
   deps.output.appendLine(`run ${run.id}: ${choice.technique} on ${file}`);
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Fine-tuning ${path.basename(file)} (${choice.label})`, cancellable: true },

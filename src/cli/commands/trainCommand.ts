@@ -5,7 +5,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { TrainConfig } from '../../protocol/configTypes';
-import { makeTrainConfig, defaultEpochs, defaultLearningRate } from '../../engine/training/trainDefaults';
+import { defaultModelFor, makeTrainConfig } from '../../engine/training/trainDefaults';
+import { inspectDataset } from '../../engine/data/inspectDataset';
 import { UserError } from '../../engine/userError';
 import { backendOption, choiceOption, flag, numberOption, requirePositional, stringOption, techniqueOption } from '../cliArgs';
 import { printerOf, storeOf, type CliContext } from '../cliContext';
@@ -14,20 +15,19 @@ import { finishMessage } from './finishMessage';
 
 const USAGE = 'finetune train <dataset> [--technique full|features|adapter|lora] [--model nn-sentiment|mlp|PATH] [--epochs N] ...';
 
-export function configFromCli(ctx: CliContext, datasetPath: string): TrainConfig {
+/** `model` is the base model already resolved (the --model option, or the default for the dataset's task). */
+export function configFromCli(ctx: CliContext, datasetPath: string, model: string): TrainConfig {
   const c = ctx.cli;
   const technique = techniqueOption(c) ?? 'lora';
-  const base = makeTrainConfig(datasetPath, { technique });
-  const modelOpt = stringOption(c, 'model');
+  const base = makeTrainConfig(datasetPath, { technique, model });
   const targets = stringOption(c, 'targets');
   const patience = numberOption(c, 'patience', { integer: true, min: 0 });
   return {
     ...base,
     labelColumn: stringOption(c, 'label') ?? null,
     textColumn: stringOption(c, 'text') ?? null,
-    model: modelOpt && !['auto', 'nn-sentiment', 'mlp'].includes(modelOpt) ? path.resolve(modelOpt) : (modelOpt ?? base.model),
-    epochs: numberOption(c, 'epochs', { integer: true, min: 1, max: 10000 }) ?? defaultEpochs(technique),
-    learningRate: numberOption(c, 'lr', { min: 1e-8, max: 10 }) ?? defaultLearningRate(technique),
+    epochs: numberOption(c, 'epochs', { integer: true, min: 1, max: 10000 }) ?? base.epochs,
+    learningRate: numberOption(c, 'lr', { min: 1e-8, max: 10 }) ?? base.learningRate,
     batchSize: numberOption(c, 'batch-size', { integer: true, min: 1, max: 65536 }) ?? base.batchSize,
     seed: numberOption(c, 'seed', { integer: true, min: 0 }) ?? base.seed,
     optimizer: choiceOption(c, 'optimizer', ['adam', 'adamw'] as const) ?? base.optimizer,
@@ -55,10 +55,18 @@ export async function assertReadableFile(file: string, what: string): Promise<vo
   if (!stat.isFile()) throw new UserError(`The ${what} ${file} is not a file.`, { where: file });
 }
 
+/** --model as given (paths made absolute), or the default for the dataset's task. */
+async function resolveModelOption(ctx: CliContext, datasetPath: string): Promise<string> {
+  const model = stringOption(ctx.cli, 'model');
+  if (model && model !== 'auto') return ['nn-sentiment', 'mlp'].includes(model) ? model : path.resolve(model);
+  const inspection = await inspectDataset(datasetPath, { label: stringOption(ctx.cli, 'label') ?? null, text: stringOption(ctx.cli, 'text') ?? null });
+  return defaultModelFor(inspection.task);
+}
+
 export async function trainCommand(ctx: CliContext): Promise<number> {
   const datasetPath = path.resolve(requirePositional(ctx.cli, 0, 'the dataset file', USAGE));
   await assertReadableFile(datasetPath, 'dataset');
-  const config = configFromCli(ctx, datasetPath);
+  const config = configFromCli(ctx, datasetPath, await resolveModelOption(ctx, datasetPath));
   const store = storeOf(ctx);
   const run = await store.createRun(config, { name: stringOption(ctx.cli, 'name') });
   if (!flag(ctx.cli, 'json')) ctx.err(`run ${run.id}: ${config.technique} on ${path.basename(datasetPath)} (folder ${store.runDir(run.id)})\n`);

@@ -15,7 +15,7 @@ import { countParams } from '../techniques/countParams';
 import type { ModelPair } from '../training/forward';
 import type { LabelCodec } from '../training/labels';
 import type { PreparedData } from '../training/prepareData';
-import { AUTO_MODEL } from '../training/trainDefaults';
+import { AUTO_MODEL, defaultModelFor } from '../training/trainDefaults';
 import { UserError } from '../userError';
 
 export interface FreshModels {
@@ -28,8 +28,7 @@ const TEXT_MODELS = new Set(['nn-sentiment']);
 
 /** The model the run uses: the one named, or the default for the task. */
 export function resolveModelChoice(config: TrainConfig, task: PreparedData['task']): string {
-  if (config.model !== AUTO_MODEL) return config.model;
-  return task === 'text-classification' ? 'nn-sentiment' : 'mlp';
+  return config.model !== AUTO_MODEL ? config.model : defaultModelFor(task);
 }
 
 function isTextModelFolder(model: string): boolean {

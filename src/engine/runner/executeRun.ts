@@ -207,12 +207,13 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
   }
 }
 
-/** Shows the first few problems of each kind; the full list goes to worker.log. */
+/** Shows the first few dataset and split problems of each kind; the full list goes to worker.log. */
 function reportSplitProblems(data: PreparedData, log: (level: 'warn', message: string) => void, toLogFile: (line: string) => void): void {
   const shown = new Map<string, number>();
   const total = new Map<string, number>();
-  for (const p of data.split.problems) total.set(p.kind, (total.get(p.kind) ?? 0) + 1);
-  for (const p of data.split.problems) {
+  const problems = [...data.inspection.problems, ...data.split.problems];
+  for (const p of problems) total.set(p.kind, (total.get(p.kind) ?? 0) + 1);
+  for (const p of problems) {
     const text = `${p.line > 0 ? `line ${p.line}: ` : ''}${p.message}`;
     const n = shown.get(p.kind) ?? 0;
     if (n < 3) log('warn', text);
@@ -222,6 +223,7 @@ function reportSplitProblems(data: PreparedData, log: (level: 'warn', message: s
   for (const [kind, count] of total) {
     if (count > 3) log('warn', `… and ${count - 3} more ${kind} problems (listed in worker.log).`);
   }
+  if (data.inspection.skippedRows > 0) log('warn', `${data.inspection.skippedRows} row(s) of ${data.inspection.path} were skipped because of the errors above.`);
 }
 
 function datasetSummary(path: string, data: PreparedData): RunRecord['dataset'] {

@@ -19,10 +19,6 @@ import { applyTrainableFlags, setTrainableFlagsInJson } from './trainableFlags';
 import './adapterLayer';
 import './loraDense';
 
-export { countParams } from './countParams';
-export { mergeLora } from './mergeLora';
-export { listTechniqueTargets, describeTechniqueTargets } from './techniqueTargets';
-
 export interface TechniqueOptions {
   lora: LoraConfig;
   adapter: AdapterConfig;

@@ -16,11 +16,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AdamWOptions, GradientSet, NamedVariable, OptimizerSlot, OptimizerState } from './optimizerTypes';
 
-export type { AdamWOptions, GradientSet, NamedVariable, OptimizerSlot, OptimizerState, StatefulOptimizer } from './optimizerTypes';
-export { serializeOptimizerState, deserializeOptimizerState } from './optimizerSerialization';
-export type { SerializedOptimizerState, OptimizerStateJson } from './optimizerSerialization';
-export { saveOptimizer, loadOptimizer, OPTIMIZER_JSON, OPTIMIZER_BIN } from './optimizerFiles';
-export { clipByGlobalNorm } from './clipByGlobalNorm';
 
 interface Moments {
   m: tf.Variable;

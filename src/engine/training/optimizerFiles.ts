@@ -6,26 +6,16 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { deserializeOptimizerState, serializeOptimizerState } from './optimizerSerialization';
 import type { StatefulOptimizer } from './optimizerTypes';
+import { writeFileAtomic } from '../../storage/atomicWrite';
 
 export const OPTIMIZER_JSON = 'optimizer.json';
 export const OPTIMIZER_BIN = 'optimizer.bin';
 
-async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, file);
-  } catch (err) {
-    await fs.rm(temp, { force: true });
-    throw err;
-  }
-}
-
 export async function saveOptimizer(dir: string, optimizer: StatefulOptimizer): Promise<void> {
   const { json, buffer } = serializeOptimizerState(await optimizer.getState());
   await fs.mkdir(dir, { recursive: true });
-  await writeAtomically(path.join(dir, OPTIMIZER_BIN), buffer);
-  await writeAtomically(path.join(dir, OPTIMIZER_JSON), `${JSON.stringify(json, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, OPTIMIZER_BIN), buffer);
+  await writeFileAtomic(path.join(dir, OPTIMIZER_JSON), `${JSON.stringify(json, null, 2)}\n`);
 }
 
 export async function loadOptimizer(dir: string, optimizer: StatefulOptimizer): Promise<void> {

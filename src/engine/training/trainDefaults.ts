@@ -22,25 +22,42 @@ const EPOCHS: Record<TechniqueName, number> = {
   lora: 3,
 };
 
-export function defaultLearningRate(technique: TechniqueName): number {
-  return LEARNING_RATES[technique];
+/** The MLP built for tabular data starts from random weights: it trains from scratch, longer and faster. */
+const FROM_SCRATCH = { learningRate: 3e-3, epochs: 40, patience: 5 };
+
+export function isFromScratch(model: string): boolean {
+  return model === 'mlp';
 }
 
-export function defaultEpochs(technique: TechniqueName): number {
-  return EPOCHS[technique];
+export function defaultLearningRate(technique: TechniqueName, model = AUTO_MODEL): number {
+  return isFromScratch(model) ? FROM_SCRATCH.learningRate : LEARNING_RATES[technique];
+}
+
+export function defaultEpochs(technique: TechniqueName, model = AUTO_MODEL): number {
+  return isFromScratch(model) ? FROM_SCRATCH.epochs : EPOCHS[technique];
+}
+
+export function defaultPatience(model = AUTO_MODEL): number {
+  return isFromScratch(model) ? FROM_SCRATCH.patience : 2;
+}
+
+/** The base model used for a task when the user names none. */
+export function defaultModelFor(task: string | null): string {
+  return task === 'text-classification' ? 'nn-sentiment' : 'mlp';
 }
 
 /** A complete config from a dataset path and what the user chose; unset fields get the defaults. */
 export function makeTrainConfig(datasetPath: string, choices: Partial<TrainConfig> = {}): TrainConfig {
   const technique = choices.technique ?? 'lora';
+  const model = choices.model ?? AUTO_MODEL;
   return {
     datasetPath,
     labelColumn: null,
     textColumn: null,
-    model: AUTO_MODEL,
+    model,
     technique,
-    epochs: defaultEpochs(technique),
-    learningRate: defaultLearningRate(technique),
+    epochs: defaultEpochs(technique, model),
+    learningRate: defaultLearningRate(technique, model),
     batchSize: 32,
     optimizer: 'adamw',
     weightDecay: 0.01,
@@ -48,7 +65,7 @@ export function makeTrainConfig(datasetPath: string, choices: Partial<TrainConfi
     schedule: 'linear',
     clipNorm: 1,
     validateEverySteps: 0,
-    earlyStopping: { metric: 'loss', mode: 'min', patience: 2 },
+    earlyStopping: { metric: 'loss', mode: 'min', patience: defaultPatience(model) },
     classWeights: 'none',
     split: { validation: 0.1, test: 0.1 },
     seed: 42,

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { tempDir, writeRegressionCsv, writeTabularCsv } from '../helpers/fixtures';
+import { tempDir, writeRegressionCsv, writeTabularCsv, writeTextCsv } from '../helpers/fixtures';
 import { createAndRun, runById } from '../helpers/runHelpers';
 import { loadCheckpointModels } from '../../../src/engine/training/checkpointIo';
 import type { TechniqueName } from '../../../src/protocol/configTypes';
@@ -124,4 +124,22 @@ test('tabular regression reports MAE, RMSE and R²', async () => {
   assert.ok(evaluation && evaluation.task === 'tabular-regression');
   assert.ok(evaluation.r2 > 0.8, `R² ${evaluation.r2}`);
   assert.ok(evaluation.mae < 15, `MAE ${evaluation.mae}`);
+});
+
+test('text classification fine-tunes the embedded nn-sentiment model (lora, then features from cached outputs)', async () => {
+  const dir = tempDir();
+  const csv = writeTextCsv(dir, 96);
+  for (const technique of ['lora', 'features'] as const) {
+    const { store, runId, result } = await createAndRun(path.join(dir, 'runs'), csv, { technique, epochs: 2, batchSize: 16, learningRate: 0.01 });
+    assert.equal(result.status, 'completed');
+    const run = await store.readRun(runId);
+    assert.equal(run.model?.source, 'nn-sentiment');
+    assert.equal(run.dataset?.task, 'text-classification');
+    assert.equal(run.dataset?.text, 'review');
+    assert.deepEqual(run.dataset?.classes, ['bad', 'good']);
+    const evaluation = await store.readEvaluation(runId);
+    assert.ok(evaluation && evaluation.task === 'text-classification');
+    assert.ok(evaluation.accuracy >= 0.75, `${technique}: accuracy ${evaluation.accuracy} on words that carry the label`);
+    if (technique === 'features') assert.equal(run.model?.trainableParams, 80 * 2 + 2, 'only the new head trains');
+  }
 });

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { FtBidirectionalGru } from '../../../src/engine/models/bidirectionalGru';
-import { applyTechnique, countParams, mergeLora } from '../../../src/engine/techniques/applyTechnique';
+import { applyTechnique } from '../../../src/engine/techniques/applyTechnique';
+import { countParams } from '../../../src/engine/techniques/countParams';
+import { mergeLora } from '../../../src/engine/techniques/mergeLora';
 import { LoraDense } from '../../../src/engine/techniques/loraDense';
 import { data, maxAbsDiff, options, predict, sameBits, saveAndLoad, snapshot, train, trainableNames } from './techniqueFixtures';
 

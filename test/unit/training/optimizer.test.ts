@@ -5,17 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  AdamW,
-  deserializeOptimizerState,
-  loadOptimizer,
-  OPTIMIZER_BIN,
-  OPTIMIZER_JSON,
-  saveOptimizer,
-  serializeOptimizerState,
-  type NamedVariable,
-  type OptimizerState,
-} from '../../../src/engine/training/optimizer';
+import { AdamW } from '../../../src/engine/training/optimizer';
+import { loadOptimizer, OPTIMIZER_BIN, OPTIMIZER_JSON, saveOptimizer } from '../../../src/engine/training/optimizerFiles';
+import { deserializeOptimizerState, serializeOptimizerState } from '../../../src/engine/training/optimizerSerialization';
+import type { NamedVariable, OptimizerState } from '../../../src/engine/training/optimizerTypes';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
