@@ -1,6 +1,8 @@
 // One esbuild script: bundles the extension, the training worker and the CLI (node, cjs).
 // TensorFlow.js and native/optional packages stay external: they are loaded from node_modules.
 import { build } from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 const external = [
   'vscode',
@@ -33,7 +35,25 @@ const entries = [
   { in: 'src/cli/cliMain.ts', out: 'dist/cli.js' },
 ];
 
-await Promise.all(
-  entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out })),
-);
-console.log(`built ${entries.map((e) => e.out).join(', ')}`);
+// Webviews: every webview/<panel>/main.ts becomes dist/webview/<panel>.js (browser, iife).
+const webviews = readdirSync('webview', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join('webview', d.name, 'main.ts')))
+  .map((d) => ({ in: join('webview', d.name, 'main.ts'), out: join('dist', 'webview', `${d.name}.js`) }));
+
+await Promise.all([
+  ...entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out })),
+  ...webviews.map((e) =>
+    build({
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      sourcemap: true,
+      logLevel: 'warning',
+      entryPoints: [e.in],
+      outfile: e.out,
+      loader: { '.css': 'text' },
+    }),
+  ),
+]);
+console.log(`built ${[...entries, ...webviews].map((e) => e.out).join(', ')}`);
