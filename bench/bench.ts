@@ -1,7 +1,9 @@
 // npm run bench: training speed and memory of each technique, as JSON lines on stdout.
 // One line per case: examples/s, ms/step, peak RSS, backend. A benchmark, not a test.
 // Options: --backend wasm|cpu (default wasm), --rows N (default 640), --only name,name
+// Each case runs in its own process, so peak RSS is that case's own.
 
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TrainConfig } from '../src/protocol/configTypes';
@@ -26,15 +28,25 @@ const CASES: BenchCase[] = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { backend: { type: 'string' }, rows: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { backend: { type: 'string' }, rows: { type: 'string' }, only: { type: 'string' }, case: { type: 'string' } },
+  });
   const backend = values.backend === 'cpu' ? 'cpu' : 'wasm';
   const rows = Number(values.rows ?? 640);
   const only = values.only ? new Set(values.only.split(',')) : null;
+  if (values.case === undefined) {
+    for (const c of CASES) {
+      if (only && !only.has(c.name)) continue;
+      const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--case', c.name, '--backend', backend, '--rows', String(rows)], { stdio: 'inherit' });
+      if (r.status !== 0) process.exit(r.status ?? 1);
+    }
+    return;
+  }
   const dir = tempDir('finetune-bench-');
   const files = { text: writeTextCsv(dir, rows), tabular: writeTabularCsv(dir, rows * 4) };
   const store = new RunStore(path.join(dir, 'runs'));
   for (const c of CASES) {
-    if (only && !only.has(c.name)) continue;
+    if (c.name !== values.case) continue;
     const config = makeTrainConfig(files[c.dataset], {
       ...c.choices,
       epochs: 1,
