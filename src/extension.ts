@@ -1,21 +1,64 @@
-// Composition only: create services, register commands, one root disposable.
+// Composition only: create services, register views, commands and panels, one root disposable.
+// Activation is lazy (commands and views activate the extension); nothing heavy happens here.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { fineTuneDataset } from './host/fineTuneCommand';
+import type { ExtensionServices } from './host/extensionServices';
+import { registerRunCommands } from './host/commands/registerRunCommands';
+import { DatasetDiagnosticsWatcher } from './host/datasetDiagnosticsWatcher';
+import { registerRunNotifications } from './host/runNotifications';
+import { RunStores } from './host/runStores';
+import { allRunsDirs, runsDirFor, runsDirLabel } from './host/runsLocation';
+import { TrainingService } from './host/trainingService';
+import { readTrainingSettings } from './host/trainingSettings';
+import { TrainingStatusBar } from './host/trainingStatusBar';
+import { registerDashboardPanel } from './panels/dashboardPanel';
+import { registerSetupPanel } from './panels/setupPanel';
+import { createRunViews } from './views/runViews';
+
+let training: TrainingService | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const diagnostics = vscode.languages.createDiagnosticCollection('finetune');
   const output = vscode.window.createOutputChannel('Fine-Tune');
-  const deps = { extensionPath: context.extensionPath, diagnostics, output };
+  const stores = new RunStores((problem) => output.appendLine(`Skipped run folder ${problem.path}: ${problem.message}`));
+  const storeFor = (runsDir: string) => stores.storeFor(runsDir);
+  const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
+  const service = new TrainingService({
+    workerScript: path.join(dist, 'worker.js'),
+    storeFor,
+    settings: readTrainingSettings,
+    log: (line) => output.appendLine(line),
+    isTrusted: () => vscode.workspace.isTrusted,
+  });
+  training = service;
+  const services: ExtensionServices = { context, extensionUri: context.extensionUri, training: service, output, runsDirFor };
+  const views = createRunViews({ runsDirs: allRunsDirs, storeFor, training: service, folderLabel: runsDirLabel });
   context.subscriptions.push(
     vscode.Disposable.from(
-      diagnostics,
+      registerSetupPanel(services),
+      registerDashboardPanel(services),
+      registerRunCommands({
+        services,
+        training: service,
+        storeFor,
+        settings: readTrainingSettings,
+        cliScript: path.join(dist, 'cli.js'),
+        refresh: () => views.refresh(),
+        revealRun: (ref) => views.revealRun(ref),
+      }),
+      views,
+      new TrainingStatusBar(service, storeFor),
+      registerRunNotifications(service, storeFor, output),
+      new DatasetDiagnosticsWatcher(),
+      service,
       output,
-      vscode.commands.registerCommand('finetune.dataset.fineTune', (uri?: vscode.Uri) => fineTuneDataset(deps, uri)),
     ),
   );
 }
 
-export function deactivate(): void {
-  // Nothing to do: the worker stops itself when the extension host goes away.
+/** Running workers are asked to stop (checkpoint, then exit); queued runs go back to their previous status. */
+export async function deactivate(): Promise<void> {
+  const service = training;
+  training = undefined;
+  await service?.shutdown();
 }

@@ -19,6 +19,8 @@ export interface TrainingServiceApi {
   resumeRun(runsDir: string, runId: string, extraEpochs: number): Promise<void>;
   /** First call: graceful (checkpoint, then exit); second call: kill. A queued run is removed from the queue. */
   stopRun(runId: string): void;
+  /** True once Stop was asked for a run that is still running (the next Stop kills). */
+  isStopping(runId: string): boolean;
   /** 'queued' | 'running' while the service holds the run; null otherwise. */
   activityOf(runId: string): 'queued' | 'running' | null;
   /** Every worker message of every run, as it arrives. */

@@ -2,12 +2,26 @@
 // Going up to the worker: imperative (`run/start`, `run/stop`). Coming down: past tense.
 // This file imports only other protocol files.
 
+import type { TechniqueName, TrainConfig } from './configTypes';
+import { isTrainConfig } from './configGuards';
 import type { BackendChoice, Evaluation, MetricEvent, RunProgress } from './runTypes';
+
+/** Parameter counts of the models a run with a given config would train (answer to model/describe). */
+export interface ModelDescription {
+  totalParams: number;
+  /** The weights the optimizer updates (features with cached outputs: the head only). */
+  trainableParams: number;
+  technique: TechniqueName;
+  /** The model resolved as a run resolves it ('auto' becomes the task's default). */
+  model: string;
+}
 
 /** Parent → worker. */
 export type ParentMessage =
   | { type: 'run/start'; payload: { runsDir: string; runId: string; resume: boolean; extraEpochs: number } }
-  | { type: 'run/stop'; payload: { reason: string } };
+  | { type: 'run/stop'; payload: { reason: string } }
+  /** Build the models exactly as a run with this config would, count their parameters, answer, exit. */
+  | { type: 'model/describe'; payload: { config: TrainConfig } };
 
 /** Worker → parent. */
 export type WorkerMessage =
@@ -20,9 +34,11 @@ export type WorkerMessage =
   | { type: 'worker/logged'; payload: { level: 'info' | 'warn' | 'error'; message: string } }
   | { type: 'run/finished'; payload: { status: 'completed' | 'stopped'; reason: string | null } }
   | { type: 'run/failed'; payload: { reason: string; detail: string | null } }
-  | { type: 'worker/exited'; payload: { code: number; reason: string | null } };
+  | { type: 'worker/exited'; payload: { code: number; reason: string | null } }
+  | { type: 'model/described'; payload: ModelDescription }
+  | { type: 'model/describeFailed'; payload: { reason: string } };
 
-const parentTypes = new Set(['run/start', 'run/stop']);
+const parentTypes = new Set(['run/start', 'run/stop', 'model/describe']);
 const workerTypes = new Set([
   'worker/ready',
   'run/started',
@@ -34,13 +50,15 @@ const workerTypes = new Set([
   'run/finished',
   'run/failed',
   'worker/exited',
+  'model/described',
+  'model/describeFailed',
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks the envelope and, for run/start, the payload fields; anything else is ignored by the worker. */
+/** Checks the envelope and, for run/start and model/describe, the payload fields; anything else is ignored by the worker. */
 export function isParentMessage(value: unknown): value is ParentMessage {
   if (!isRecord(value) || typeof value.type !== 'string' || !parentTypes.has(value.type)) return false;
   const p = value.payload;
@@ -53,6 +71,7 @@ export function isParentMessage(value: unknown): value is ParentMessage {
       typeof p.extraEpochs === 'number'
     );
   }
+  if (value.type === 'model/describe') return isTrainConfig(p.config);
   return typeof p.reason === 'string';
 }
 

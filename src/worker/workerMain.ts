@@ -8,10 +8,13 @@ import { RunStore } from '../storage/runStore';
 import { executeRun } from '../engine/runner/executeRun';
 import { describeError, isUserFacing } from '../engine/userError';
 import { markRunFailedSync } from './markRunFailed';
+import { describeModelFor } from './modelDescription';
 import { runEventsToMessages } from './runEventsToMessages';
 
 let stopRequested = false;
 let current: { runsDir: string; runId: string } | null = null;
+/** True while answering model/describe: the worker then runs no training and exits after answering. */
+let describing = false;
 
 function send(message: WorkerMessage): void {
   if (process.send && process.connected) process.send(message);
@@ -50,13 +53,29 @@ async function start(message: Extract<ParentMessage, { type: 'run/start' }>): Pr
   setTimeout(() => process.exit(0), 50);
 }
 
+/** Builds the models of a config, answers with their parameter counts (or why they cannot be built), exits. */
+async function describe(message: Extract<ParentMessage, { type: 'model/describe' }>): Promise<void> {
+  describing = true;
+  try {
+    send({ type: 'model/described', payload: await describeModelFor(message.payload.config) });
+  } catch (error) {
+    send({ type: 'model/describeFailed', payload: { reason: describeError(error) } });
+  }
+  send({ type: 'worker/exited', payload: { code: 0, reason: null } });
+  setTimeout(() => process.exit(0), 50);
+}
+
 process.on('message', (raw: unknown) => {
   if (!isParentMessage(raw)) return;
   if (raw.type === 'run/stop') {
     stopRequested = true;
     return;
   }
-  if (current) return;
+  if (current || describing) return;
+  if (raw.type === 'model/describe') {
+    describe(raw).catch((error: unknown) => fail(error, 1));
+    return;
+  }
   start(raw).catch((error: unknown) => fail(error, 1));
 });
 

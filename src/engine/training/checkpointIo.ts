@@ -51,14 +51,15 @@ export async function saveCheckpoint(
 ): Promise<string> {
   await fs.mkdir(checkpointsDir, { recursive: true });
   const suffix = `${process.pid}-${Date.now().toString(36)}`;
-  const tmp = path.join(checkpointsDir, `${name}.tmp-${suffix}`);
+  // Hidden names: listings skip checkpoints being assembled or replaced.
+  const tmp = path.join(checkpointsDir, `.${name}.tmp-${suffix}`);
   const final = path.join(checkpointsDir, name);
   await fs.mkdir(tmp, { recursive: true });
   await saveLayersModelToDir(parts.models.base, path.join(tmp, 'base'));
   await saveLayersModelToDir(parts.models.head, path.join(tmp, 'head'));
   await saveOptimizer(tmp, parts.optimizer);
   await writeJsonAtomic(path.join(tmp, 'state.json'), parts.state);
-  const old = path.join(checkpointsDir, `${name}.old-${suffix}`);
+  const old = path.join(checkpointsDir, `.${name}.old-${suffix}`);
   const hadOld = await exists(final);
   if (hadOld) await fs.rename(final, old);
   await fs.rename(tmp, final);
@@ -71,7 +72,7 @@ export async function resolveCheckpointDir(checkpointsDir: string, name: string)
   const final = path.join(checkpointsDir, name);
   if (await exists(path.join(final, 'state.json'))) return final;
   const entries = await fs.readdir(checkpointsDir).catch(() => [] as string[]);
-  const old = entries.filter((e) => e.startsWith(`${name}.old-`)).sort().pop();
+  const old = entries.filter((e) => e.startsWith(`.${name}.old-`)).sort().pop();
   if (old && (await exists(path.join(checkpointsDir, old, 'state.json')))) return path.join(checkpointsDir, old);
   throw new UserError(`Checkpoint "${name}" was not found in ${checkpointsDir}.`, {
     where: checkpointsDir,

@@ -1,0 +1,41 @@
+// The fineTune.* settings the host acts on, read and checked in one place.
+
+import * as vscode from 'vscode';
+import type { BackendName, TechniqueName } from '../protocol/configTypes';
+
+export type BackendSetting = 'auto' | BackendName;
+
+export interface TrainingSettings {
+  /** Backend forced for every worker (FINETUNE_BACKEND), or 'auto'. */
+  backend: BackendSetting;
+  /** How many runs train at once (1–16). */
+  concurrentRuns: number;
+  /** A Node.js executable for workers; '' = VS Code's own runtime. */
+  nodePath: string;
+  defaultTechnique: TechniqueName;
+}
+
+const BACKENDS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+const TECHNIQUES: readonly TechniqueName[] = ['lora', 'features', 'adapter', 'full'];
+const MAX_CONCURRENT = 16;
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+/** Settings from raw values (as `WorkspaceConfiguration.get` returns them); bad values fall back to defaults. */
+export function parseTrainingSettings(get: (key: string) => unknown): TrainingSettings {
+  const concurrent = get('concurrentRuns');
+  return {
+    backend: oneOf(get('backend'), BACKENDS, 'auto'),
+    concurrentRuns:
+      typeof concurrent === 'number' && Number.isFinite(concurrent) ? Math.min(MAX_CONCURRENT, Math.max(1, Math.floor(concurrent))) : 1,
+    nodePath: typeof get('nodePath') === 'string' ? String(get('nodePath')).trim() : '',
+    defaultTechnique: oneOf(get('defaultTechnique'), TECHNIQUES, 'lora'),
+  };
+}
+
+export function readTrainingSettings(): TrainingSettings {
+  const config = vscode.workspace.getConfiguration('fineTune');
+  return parseTrainingSettings((key) => config.get(key));
+}
