@@ -1,7 +1,9 @@
 // npm run bench: training speed and memory of each technique, as JSON lines on stdout.
 // One line per case: examples/s, ms/step, peak RSS, backend. A benchmark, not a test.
-// Options: --backend wasm|cpu (default wasm), --rows N (default 640), --only name,name
-// Each case runs in its own process, so peak RSS is that case's own.
+// Options: --backend wasm|cpu (default wasm), --rows N (default 640), --only name,name,
+// --fast-paths both (each case with FINETUNE_FAST_PATHS=0 and =1), --repeat N (with a summary
+// line of medians per case). Each case runs in its own process, so peak RSS is that case's own.
+// tf.matMul alone, stock kernel against the fast path: node --import tsx bench/matMulMicro.ts
 
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -11,6 +13,7 @@ import { RunStore } from '../src/storage/runStore';
 import { executeRun } from '../src/engine/runner/executeRun';
 import { makeTrainConfig } from '../src/engine/training/trainDefaults';
 import { tempDir, writeTabularCsv, writeTextCsv } from '../test/unit/helpers/fixtures';
+import { runRepeats } from './fastPathRepeats';
 
 interface BenchCase {
   name: string;
@@ -29,15 +32,29 @@ const CASES: BenchCase[] = [
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { backend: { type: 'string' }, rows: { type: 'string' }, only: { type: 'string' }, case: { type: 'string' } },
+    options: {
+      backend: { type: 'string' },
+      rows: { type: 'string' },
+      only: { type: 'string' },
+      case: { type: 'string' },
+      'fast-paths': { type: 'string' },
+      repeat: { type: 'string' },
+    },
   });
+  const repeats = Math.max(1, Number(values.repeat ?? 1));
+  const modes = values['fast-paths'] === 'both' ? ['0', '1'] : [undefined];
   const backend = values.backend === 'cpu' ? 'cpu' : 'wasm';
   const rows = Number(values.rows ?? 640);
   const only = values.only ? new Set(values.only.split(',')) : null;
   if (values.case === undefined) {
     for (const c of CASES) {
       if (only && !only.has(c.name)) continue;
-      const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--case', c.name, '--backend', backend, '--rows', String(rows)], { stdio: 'inherit' });
+      const args = [...process.execArgv, __filename, '--case', c.name, '--backend', backend, '--rows', String(rows)];
+      if (repeats > 1 || modes.length > 1) {
+        runRepeats(args, c.name, repeats, modes);
+        continue;
+      }
+      const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
     return;
@@ -58,6 +75,16 @@ async function main(): Promise<void> {
     const run = await store.createRun(config);
     let peakRss = process.memoryUsage().rss;
     let steps = 0;
+    // CPU time of this (single-threaded) process per training step, from the end of the first
+    // reported steps (after warm-up and any feature caching) to the last: steadier than wall time
+    // on a machine shared with other work.
+    const cpuMs = (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    let cpuAtFirstSteps: number | null = null;
+    let cpuAtLastStep = 0;
+    let stepsAfterFirst = 0;
     const started = Date.now();
     await executeRun(store, run.id, {
       resume: false,
@@ -69,7 +96,15 @@ async function main(): Promise<void> {
           peakRss = Math.max(peakRss, process.memoryUsage().rss);
         },
         metrics: (events) => {
-          steps += events.filter((e) => e.split === 'train' && e.name === 'loss').length;
+          const n = events.filter((e) => e.split === 'train' && e.name === 'loss').length;
+          steps += n;
+          if (n === 0) return;
+          if (cpuAtFirstSteps === null) {
+            cpuAtFirstSteps = cpuMs();
+            return;
+          }
+          stepsAfterFirst += n;
+          cpuAtLastStep = cpuMs();
         },
         checkpointSaved: () => undefined,
         evaluated: () => undefined,
@@ -83,10 +118,12 @@ async function main(): Promise<void> {
       JSON.stringify({
         bench: c.name,
         backend: record.backend?.name,
+        fastPaths: record.backend?.fastPaths ?? [],
         trainRows,
         steps,
         batchSize: config.batchSize,
         msPerStep: Math.round((seconds * 1000 * 10) / Math.max(1, steps)) / 10,
+        cpuMsPerStep: Math.round(((cpuAtLastStep - (cpuAtFirstSteps ?? cpuAtLastStep)) * 10) / Math.max(1, stepsAfterFirst)) / 10,
         examplesPerSecond: Math.round((trainRows / Math.max(1e-9, seconds)) * 10) / 10,
         wallSeconds: Math.round((Date.now() - started) / 100) / 10,
         peakRssMB: Math.round(peakRss / 1048576),

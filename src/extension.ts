@@ -12,6 +12,7 @@ import { allRunsDirs, runsDirFor, runsDirLabel } from './host/runsLocation';
 import { TrainingService } from './host/trainingService';
 import { readTrainingSettings } from './host/trainingSettings';
 import { TrainingStatusBar } from './host/trainingStatusBar';
+import { registerComparePanel } from './panels/comparePanel';
 import { registerDashboardPanel } from './panels/dashboardPanel';
 import { registerSetupPanel } from './panels/setupPanel';
 import { createRunViews } from './views/runViews';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.Disposable.from(
       registerSetupPanel(services),
       registerDashboardPanel(services),
+      registerComparePanel(services),
       registerRunCommands({
         services,
         training: service,

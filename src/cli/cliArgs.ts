@@ -33,6 +33,11 @@ export const OPTION_SPEC = {
   merge: { type: 'boolean' },
   out: { type: 'string' },
   'in-process': { type: 'boolean' },
+  techniques: { type: 'string' },
+  grid: { type: 'string', multiple: true },
+  metric: { type: 'string' },
+  'all-settings': { type: 'boolean' },
+  evaluation: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTION_SPEC;
@@ -40,7 +45,8 @@ export type OptionName = keyof typeof OPTION_SPEC;
 export interface ParsedCli {
   command: string | null;
   positionals: string[];
-  options: Partial<Record<OptionName, string | boolean>>;
+  /** Options given more than once (`multiple` in OPTION_SPEC, e.g. --grid) are string arrays. */
+  options: Partial<Record<OptionName, string | boolean | string[]>>;
 }
 
 export function parseCli(argv: string[]): ParsedCli {
@@ -51,12 +57,18 @@ export function parseCli(argv: string[]): ParsedCli {
     throw new UserError(error instanceof Error ? error.message : String(error), { hint: 'Run `finetune --help` for the options.' });
   }
   const [command = null, ...positionals] = parsed.positionals;
-  return { command, positionals, options: parsed.values as Partial<Record<OptionName, string | boolean>> };
+  return { command, positionals, options: parsed.values as Partial<Record<OptionName, string | boolean | string[]>> };
 }
 
 export function stringOption(cli: ParsedCli, name: OptionName): string | undefined {
   const v = cli.options[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** Every value of an option that may be given more than once (e.g. --grid); [] when absent. */
+export function listOption(cli: ParsedCli, name: OptionName): string[] {
+  const v = cli.options[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 }
 
 export function flag(cli: ParsedCli, name: OptionName): boolean {

@@ -3,12 +3,14 @@
 import { describeError, isUserFacing } from '../engine/userError';
 import { flag, parseCli, type ParsedCli } from './cliArgs';
 import type { CliContext } from './cliContext';
+import { compareCommand } from './commands/compareCommand';
 import { evalCommand } from './commands/evalCommand';
 import { exportCommand } from './commands/exportCommand';
 import { inspectCommand } from './commands/inspectCommand';
 import { predictCommand } from './commands/predictCommand';
 import { resumeCommand } from './commands/resumeCommand';
 import { runsCommand } from './commands/runsCommand';
+import { sweepCommand } from './commands/sweepCommand';
 import { trainCommand } from './commands/trainCommand';
 import { HELP } from './helpText';
 
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, (ctx: CliContext) => Promise<number>> = {
   predict: predictCommand,
   runs: runsCommand,
   export: exportCommand,
+  sweep: sweepCommand,
+  compare: compareCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -19,8 +19,18 @@ Usage:
         --name TEXT --runs-dir DIR --in-process --json --verbose
   finetune resume <run> [--epochs N]
       Continue a stopped or interrupted run exactly where it was; --epochs N trains N more epochs.
-  finetune eval <run> [--dataset FILE] [--checkpoint best|last]
-      Evaluate a checkpoint on the run's test split, or on another file with the same columns.
+  finetune eval <run> [--dataset FILE [--name NAME]] [--checkpoint best|last]
+      Evaluate a checkpoint on the run's test split, or on another file with the same columns, stored
+      as the run's named evaluation evaluations/NAME.json (NAME defaults to the file name).
+  finetune sweep <dataset> [--techniques full,features,adapter,lora|all] [--grid P=V1,V2 [--grid P=...]]
+                 [--metric NAME] [train options]
+      Train several techniques on the same split and seed, one run after another, and print the
+      trade-off of test metric against trainable parameters and training time. --grid varies one or
+      two of lr, rank, alpha, epochs, batch-size, adapter-size (rank/alpha: lora only; adapter-size:
+      adapter only). Writes .finetune/runs/sweeps/<id>.json and <id>.md. Ctrl-C stops the sweep.
+  finetune compare <run> <run> ... [--out FILE] [--all-settings] [--evaluation NAME]
+      Markdown comparison: metrics side by side, settings that differ, overlaid curves (SVG pictures
+      written beside FILE). Without --out, the Markdown goes to stdout without pictures.
   finetune predict <run> <text | JSON object | file>
   finetune runs [--json]
   finetune export <run> --format tfjs [--merge] [--out DIR]

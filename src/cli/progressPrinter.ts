@@ -47,6 +47,7 @@ export function createPrinter(mode: OutputMode, write: (text: string) => void, v
         case 'run/started': {
           const b = message.payload.backend;
           line(`backend: ${b.name}${b.skipped.length ? ` (skipped: ${b.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`);
+          if (b.fastPaths !== undefined) line(`fast paths: ${b.fastPaths.length ? b.fastPaths.join(', ') : 'none'}`);
           line(`parameters: ${message.payload.trainableParams.toLocaleString('en')} trainable of ${message.payload.totalParams.toLocaleString('en')}`);
           break;
         }

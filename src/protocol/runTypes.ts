@@ -15,6 +15,8 @@ export interface BackendChoice {
   name: BackendName;
   /** Each backend tried before it, and why it was not used. */
   skipped: { name: BackendName; reason: string }[];
+  /** The CPU fast paths installed for it (e.g. 'wasm-transposed-matmul'); [] when none or switched off. */
+  fastPaths?: string[];
 }
 
 export interface RunEnvironment {
@@ -95,6 +97,8 @@ export interface RunRecord {
   best: BestCheckpoint | null;
   /** Seconds spent training (excluding evaluation). */
   trainingSeconds: number;
+  /** The technique sweep this run belongs to (`<runsDir>/sweeps/<sweepId>.json`); absent or null for a lone run. */
+  sweepId?: string | null;
 }
 
 /** One line of metrics.jsonl. */

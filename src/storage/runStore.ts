@@ -34,6 +34,7 @@ import {
   PREDICTIONS_FILE,
   REPORT_FILE,
   RUN_FILE,
+  SWEEPS_DIR,
   WORKER_LOG_FILE,
 } from './runLayout';
 import { assertCheckpointName, assertRunId, createRunId, defaultRunName, isSafeName } from './runNames';
@@ -498,7 +499,7 @@ export class RunStore {
       if (errorCode(error) === 'ENOENT') return [];
       throw error;
     }
-    return entries.filter((entry) => entry.isDirectory() && isSafeName(entry.name)).map((entry) => entry.name);
+    return entries.filter((entry) => entry.isDirectory() && isSafeName(entry.name) && entry.name !== SWEEPS_DIR).map((entry) => entry.name);
   }
 
   private async readRunText(id: string, file: string): Promise<string | null> {

@@ -4,7 +4,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { TrainConfig } from '../../protocol/configTypes';
+import type { TechniqueName, TrainConfig } from '../../protocol/configTypes';
 import { defaultModelFor, makeTrainConfig } from '../../engine/training/trainDefaults';
 import { inspectDataset } from '../../engine/data/inspectDataset';
 import { UserError } from '../../engine/userError';
@@ -15,10 +15,12 @@ import { finishMessage } from './finishMessage';
 
 const USAGE = 'finetune train <dataset> [--technique full|features|adapter|lora] [--model nn-sentiment|mlp|PATH] [--epochs N] ...';
 
-/** `model` is the base model already resolved (the --model option, or the default for the dataset's task). */
-export function configFromCli(ctx: CliContext, datasetPath: string, model: string): TrainConfig {
+/**
+ * `model` is the base model already resolved (the --model option, or the default for the dataset's
+ * task); `technique` defaults to --technique (a sweep passes each of its techniques).
+ */
+export function configFromCli(ctx: CliContext, datasetPath: string, model: string, technique: TechniqueName = techniqueOption(ctx.cli) ?? 'lora'): TrainConfig {
   const c = ctx.cli;
-  const technique = techniqueOption(c) ?? 'lora';
   const base = makeTrainConfig(datasetPath, { technique, model });
   const targets = stringOption(c, 'targets');
   const patience = numberOption(c, 'patience', { integer: true, min: 0 });
@@ -55,10 +57,17 @@ export async function assertReadableFile(file: string, what: string): Promise<vo
   if (!stat.isFile()) throw new UserError(`The ${what} ${file} is not a file.`, { where: file });
 }
 
-/** --model as given (paths made absolute), or the default for the dataset's task. */
-async function resolveModelOption(ctx: CliContext, datasetPath: string): Promise<string> {
+/** --model as given (paths made absolute); null when absent or 'auto'. */
+export function explicitModelOption(ctx: CliContext): string | null {
   const model = stringOption(ctx.cli, 'model');
   if (model && model !== 'auto') return ['nn-sentiment', 'mlp'].includes(model) ? model : path.resolve(model);
+  return null;
+}
+
+/** --model as given (paths made absolute), or the default for the dataset's task. */
+async function resolveModelOption(ctx: CliContext, datasetPath: string): Promise<string> {
+  const model = explicitModelOption(ctx);
+  if (model) return model;
   const inspection = await inspectDataset(datasetPath, { label: stringOption(ctx.cli, 'label') ?? null, text: stringOption(ctx.cli, 'text') ?? null });
   return defaultModelFor(inspection.task);
 }

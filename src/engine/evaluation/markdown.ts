@@ -52,3 +52,9 @@ export function formatDuration(seconds: number): string {
   const s = total % 60;
   return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`;
 }
+
+/** A Markdown image of a file beside the document; targets with spaces or parentheses are bracketed. */
+export function image(alt: string, file: string): string {
+  const target = /^[^\s()<>]+$/.test(file) ? file : `<${file.replace(/[<>]/g, '')}>`;
+  return `![${alt.replace(/[[\]]/g, '')}](${target})`;
+}

@@ -9,7 +9,7 @@ import type {
   RunRecord,
 } from '../../protocol/runTypes';
 import { pickValidationMetric, summarizeEpochs } from './epochSummary';
-import { code, formatChange, formatCount, formatDuration, formatNumber, table } from './markdown';
+import { code, formatChange, formatCount, formatDuration, formatNumber, image, table } from './markdown';
 import { sparkline } from './sparkline';
 
 /** Confusion matrices wider than this are cut (the full matrix is in evaluation.json). */
@@ -45,6 +45,7 @@ function headerSection(run: RunRecord): string[] {
   const facts = [`Run ${code(run.id)}`, `**${STATUS_TITLES[run.status]}**`, `created ${run.createdAt}`];
   if (run.finishedAt) facts.push(`finished ${run.finishedAt}`);
   if (run.trainingSeconds > 0) facts.push(`trained for ${formatDuration(run.trainingSeconds)}`);
+  if (run.sweepId) facts.push(`part of sweep ${code(run.sweepId)}`);
   const lines = [`# ${run.name}`, '', facts.join(' · ')];
   if (run.statusReason) lines.push('', `> ${run.statusReason.replace(/\r?\n/g, ' ')}`);
   if (run.progress) {
@@ -121,9 +122,18 @@ function hyperParameterSection(config: TrainConfig): string[] {
   return ['## Hyper-parameters', '', table(['Setting', 'Value'], rows)];
 }
 
-function trainingSection(run: RunRecord, metrics: readonly MetricEvent[]): string[] {
+/** Pictures written beside report.md, by file name relative to it; absent or null = none. */
+export interface ReportPictures {
+  /** Training and validation loss curves (curves.svg). */
+  curves?: string | null;
+  /** The confusion matrix (confusion.svg). */
+  confusion?: string | null;
+}
+
+function trainingSection(run: RunRecord, metrics: readonly MetricEvent[], pictures: ReportPictures): string[] {
   const epochs = summarizeEpochs(metrics);
   const lines = ['## Training', ''];
+  if (pictures.curves) lines.push(image('Learning curves: training and validation loss by step', pictures.curves), '');
   if (epochs.length === 0) {
     lines.push('No training metrics were recorded.');
   } else {
@@ -166,7 +176,7 @@ function summaryTable(names: string[], values: number[], baseline: number[] | nu
   );
 }
 
-function classificationSection(e: ClassificationEvaluation, baseline: Evaluation | null): string[] {
+function classificationSection(e: ClassificationEvaluation, baseline: Evaluation | null, confusionPicture: string | null): string[] {
   const base = baseline && baseline.task !== 'tabular-regression' ? baseline : null;
   const lines = [
     summaryTable(
@@ -188,6 +198,7 @@ function classificationSection(e: ClassificationEvaluation, baseline: Evaluation
     'Rows: true class; columns: predicted class.',
     '',
   ];
+  if (confusionPicture) lines.push(image('Confusion matrix', confusionPicture), '');
   const k = Math.min(e.confusion.labels.length, MAX_MATRIX_CLASSES);
   const labels = e.confusion.labels.slice(0, k);
   lines.push(
@@ -208,32 +219,34 @@ function regressionSection(e: RegressionEvaluation, baseline: Evaluation | null)
   ];
 }
 
-function evaluationSection(evaluation: Evaluation | null, baseline: Evaluation | null): string[] {
+function evaluationSection(evaluation: Evaluation | null, baseline: Evaluation | null, pictures: ReportPictures): string[] {
   const lines = ['## Test evaluation', ''];
   if (!evaluation) return [...lines, 'The run has no test evaluation yet.'];
   lines.push(`${formatCount(evaluation.rows)} test rows, checkpoint ${code(evaluation.checkpoint)}.`, '');
   if (evaluation.task === 'tabular-regression') lines.push(...regressionSection(evaluation, baseline));
-  else lines.push(...classificationSection(evaluation, baseline));
+  else lines.push(...classificationSection(evaluation, baseline, pictures.confusion ?? null));
   return lines;
 }
 
 /**
  * The Markdown of report.md. `baseline` is the evaluation of the base model before fine-tuning,
- * shown side by side when it is of the same kind. The output depends only on the arguments.
+ * shown side by side when it is of the same kind. `pictures` names image files written beside the
+ * report (see writeRunReport). The output depends only on the arguments.
  */
 export function renderReport(
   run: RunRecord,
   evaluation: Evaluation | null,
   metrics: readonly MetricEvent[],
   baseline: Evaluation | null = null,
+  pictures: ReportPictures = {},
 ): string {
   const sections = [
     headerSection(run),
     datasetSection(run),
     modelSection(run),
     hyperParameterSection(run.config),
-    trainingSection(run, metrics),
-    evaluationSection(evaluation, baseline),
+    trainingSection(run, metrics, pictures),
+    evaluationSection(evaluation, baseline, pictures),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }

@@ -8,6 +8,7 @@ import type { RunRecord } from '../../protocol/runTypes';
 import type { RunStore } from '../../storage/runStore';
 import { selectBackend } from '../backends/selectBackend';
 import { registerSegmentSumKernels } from '../backends/unsortedSegmentSum';
+import { installFastPaths } from '../backends/fastPaths/installFastPaths';
 import { tfjsVersion } from '../backends/tfjsVersion';
 import { prepareData, type PreparedData } from '../training/prepareData';
 import { classWeightVector, encodeTargets, fitLabelCodec } from '../training/labels';
@@ -73,6 +74,7 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
 
   const backend = await selectBackend(config.backend, (line) => log('info', line));
   registerSegmentSumKernels();
+  backend.fastPaths = installFastPaths(backend.name, (line) => log('info', line));
   log('info', `backend ${backend.name}`);
 
   const data = await prepareData(config);

@@ -1,6 +1,7 @@
 // Reads the --json output of `finetune predict` and `finetune eval`.
 
 import type { Evaluation } from '../../protocol/runTypes';
+import { defaultEvaluationName } from '../../storage/evaluationsStore';
 import { isEvaluation } from '../../storage/recordGuards';
 import { UserError } from '../../engine/userError';
 
@@ -62,6 +63,5 @@ export function evaluationHeadline(evaluation: Evaluation): string {
 
 /** Where `finetune eval --dataset FILE` stores its result, relative to the run folder. */
 export function storedEvaluationName(datasetFile: string): string {
-  const base = datasetFile.split(/[\\/]/).filter((part) => part !== '').pop() ?? datasetFile;
-  return `${base.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
+  return `${defaultEvaluationName(datasetFile)}.json`;
 }

@@ -17,6 +17,7 @@ import { resumeFromCheckpoint } from './resumeFromCheckpointCommand';
 import { extendRun, resumeRun } from './resumeRunCommand';
 import { revealRun } from './revealRunCommand';
 import { stopRuns } from './stopRunCommand';
+import { sweepDataset } from './sweepCommand';
 import { tryCheckpoint } from './tryItCommand';
 
 type Handler = (...args: unknown[]) => Promise<void> | void;
@@ -35,6 +36,7 @@ export function registerRunCommands(deps: CommandDeps): vscode.Disposable {
   return vscode.Disposable.from(
     register('finetune.runs.refresh', () => deps.refresh()),
     register('finetune.dataset.quickStart', (arg) => quickStart(deps, arg)),
+    register('finetune.dataset.sweep', (arg) => sweepDataset(deps, arg)),
     register('finetune.run.stop', (arg, selection) => stopRuns(deps, runRefsOf(arg, selection))),
     register('finetune.run.resume', (arg) => resumeRun(deps, runRefOf(arg))),
     register('finetune.run.extend', (arg) => extendRun(deps, runRefOf(arg))),
