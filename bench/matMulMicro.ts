@@ -3,6 +3,7 @@
 // and batched shapes. One JSON line per shape and combination: median CPU ms per call and GFLOP/s
 // of each, the speed-up, and the route the fast path took. A benchmark, not a test.
 
+import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { planMatMul } from '../src/engine/backends/fastPaths/matMulPlan';
@@ -73,6 +74,16 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   const repeats = 7;
+  // Warm up the JIT and the kernels so the first shape is timed like the others.
+  const [wa, wb] = [tf.randomNormal([64, 64]), tf.randomNormal([64, 64])];
+  assert(enableWasmMatMulOverride() === null);
+  const warm = (): void => {
+    for (let i = 0; i < 300; i++) tf.tidy(() => tf.matMul(wa, tf.add(wb, 0), i % 2 === 0, i % 3 === 0)).dispose();
+  };
+  warm();
+  disableWasmMatMulOverride();
+  warm();
+  tf.dispose([wa, wb]);
   for (const [aBase, bBase] of SHAPES) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {

@@ -5,18 +5,24 @@ import { h } from './dom';
 import { formatInt, plural } from './format';
 import type { Send } from './messages';
 
-const KIND_NAMES: Record<string, string> = {
-  'unparsable-record': 'unparsable records',
-  'wrong-field-count': 'wrong field counts',
-  'missing-label': 'missing labels',
-  'empty-text': 'empty texts',
-  'non-numeric-value': 'non-numeric values',
-  'duplicate-row': 'duplicate rows',
-  'split-leakage': 'split leakage',
-  'too-few-examples': 'too few examples',
-  'class-imbalance': 'class imbalance',
-  'no-usable-rows': 'no usable rows',
+/** Singular and plural names of each problem kind, for "1 duplicate row, 3 missing labels". */
+const KIND_NAMES: Record<string, [string, string]> = {
+  'unparsable-record': ['unparsable record', 'unparsable records'],
+  'wrong-field-count': ['row with the wrong field count', 'rows with the wrong field count'],
+  'missing-label': ['missing label', 'missing labels'],
+  'empty-text': ['empty text', 'empty texts'],
+  'non-numeric-value': ['non-numeric value', 'non-numeric values'],
+  'duplicate-row': ['duplicate row', 'duplicate rows'],
+  'split-leakage': ['leak between splits', 'leaks between splits'],
+  'too-few-examples': ['class with too few examples', 'classes with too few examples'],
+  'class-imbalance': ['class imbalance', 'class imbalances'],
+  'no-usable-rows': ['file with no usable rows', 'files with no usable rows'],
 };
+
+function kindName(kind: string, n: number): string {
+  const names = KIND_NAMES[kind];
+  return names ? names[n === 1 ? 0 : 1] : kind;
+}
 
 function problemItem(problem: DatasetProblem, send: Send): HTMLElement {
   const severity = h('span', { class: `severity ${problem.severity}` }, problem.severity === 'error' ? 'Error' : 'Warning');
@@ -35,7 +41,7 @@ export function problemsList(inspection: DatasetInspection, send: Send): HTMLEle
   const counts = Object.entries(inspection.problemCounts).filter(([, n]) => (n ?? 0) > 0);
   const total = counts.reduce((s, [, n]) => s + (n ?? 0), 0);
   if (total === 0) return h('p', { class: 'ok' }, 'No problems found: every row can be used.');
-  const summary = counts.map(([kind, n]) => `${formatInt(n ?? 0)} ${KIND_NAMES[kind] ?? kind}`).join(', ');
+  const summary = counts.map(([kind, n]) => `${formatInt(n ?? 0)} ${kindName(kind, n ?? 0)}`).join(', ');
   const skipped = inspection.skippedRows > 0 ? ` ${plural(inspection.skippedRows, 'row')} will be skipped.` : '';
   const list = h('ul', { class: 'problems', 'aria-label': 'Dataset problems' });
   for (const p of inspection.problems) list.appendChild(problemItem(p, send));

@@ -78,6 +78,12 @@ export function stepsPerEpoch(trainRows: number, batchSize: number): number {
 export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> {
   const { config, codec, models, throughBase, train, validation, optimizer, hooks } = input;
   const state: TrainingState = { ...input.state };
+  // Wall-clock seconds of training (steps, validation, checkpoints), carried across resumes.
+  const secondsBefore = state.trainingSeconds;
+  const loopStarted = Date.now();
+  const clock = (): void => {
+    state.trainingSeconds = secondsBefore + (Date.now() - loopStarted) / 1000;
+  };
   const n = train.examples.length;
   const perEpoch = stepsPerEpoch(n, config.batchSize);
   const totalSteps = perEpoch * config.epochs;
@@ -106,6 +112,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
       state.bestValue = value;
       state.bestEpoch = epoch;
       state.badValidations = 0;
+      clock();
       await hooks.checkpoint('best', state, value);
       hooks.log('info', `validation ${metric} ${value.toFixed(4)}: new best, checkpoint saved`);
       return { stop: false, reason: null };
@@ -126,11 +133,13 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
       const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
       const started = Date.now();
       for (let b = state.batchInEpoch; b < perEpoch; b++) {
-        if (hooks.shouldStop()) return { kind: 'stopped', reason: 'Stopped by the user.', state };
+        if (hooks.shouldStop()) {
+          clock();
+          return { kind: 'stopped', reason: 'Stopped by the user.', state };
+        }
         const idx = tf.tensor1d(order.slice(b * config.batchSize, (b + 1) * config.batchSize), 'int32');
         const lr = learningRateAt(state.step, totalSteps, { base: config.learningRate, warmupRatio: config.warmupRatio, schedule: config.schedule });
         optimizer.setLearningRate(lr);
-        const t0 = Date.now();
         const lossValue = tf.tidy(() => {
           const xb = tf.gather(train.x, idx);
           const yb = tf.gather(train.y, idx);
@@ -153,7 +162,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
         }
         state.step += 1;
         state.batchInEpoch = b + 1;
-        state.trainingSeconds += (Date.now() - t0) / 1000;
+        clock();
         window.push({ time: Date.now(), examples: Math.min(config.batchSize, n - b * config.batchSize) });
         if (window.length > 20) window.shift();
         const time = new Date().toISOString();
@@ -164,6 +173,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
         if (config.validateEverySteps > 0 && state.step % config.validateEverySteps === 0 && validation.examples.length > 0) {
           const v = await validate(state.epoch);
           if (v.stop) {
+            clock();
             await hooks.checkpoint('last', state, null);
             return { kind: 'completed', reason: v.reason, state };
           }
@@ -177,13 +187,18 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
       state.epochRngState = rng.getState();
       let stop: { stop: boolean; reason: string | null } = { stop: false, reason: null };
       if (validation.examples.length === 0) {
+        clock();
         await hooks.checkpoint('best', state, null);
       } else if (config.validateEverySteps === 0 || state.epoch === config.epochs) {
         stop = await validate(state.epoch - 1);
       }
-      if (config.keepLastCheckpoint || stop.stop) await hooks.checkpoint('last', state, null);
+      if (config.keepLastCheckpoint || stop.stop) {
+        clock();
+        await hooks.checkpoint('last', state, null);
+      }
       if (stop.stop) return { kind: 'completed', reason: stop.reason, state };
     }
+    clock();
     return { kind: 'completed', reason: null, state };
   } finally {
     weights?.dispose();

@@ -106,6 +106,44 @@ test('forward: matches the stock kernel for all four transpose combinations and 
   }
 });
 
+test('forward and gradients: seeded random shapes (sizes 1–80, every batch layout) match the stock kernel', () => {
+  const rand = mulberry32(11);
+  const dim = (): number => 1 + Math.floor(rand() * 80);
+  const layouts: Array<(m: number, k: number, n: number, batch: number) => [number[], number[]]> = [
+    (m, k, n) => [[m, k], [k, n]],
+    (m, k, n, batch) => [[batch, m, k], [k, n]],
+    (m, k, n, batch) => [[batch, m, k], [batch, k, n]],
+    (m, k, n, batch) => [[m, k], [batch, k, n]],
+    (m, k, n, batch) => [[1, m, k], [batch, k, n]],
+  ];
+  const routes = { ...matMulRouteCounts };
+  for (let trial = 0; trial < 60; trial++) {
+    const layout = layouts[trial % layouts.length];
+    const [aBase, bBase] = layout(dim(), dim(), dim(), 2 + Math.floor(rand() * 4));
+    const ta = rand() < 0.5;
+    const tb = rand() < 0.5;
+    const a = randomTensor(ta ? swapLast(aBase) : aBase, rand);
+    const b = randomTensor(tb ? swapLast(bBase) : bBase, rand);
+    const what = `trial ${trial}: a [${a.shape}] b [${b.shape}] ta=${ta} tb=${tb}`;
+    const [stock, fast] = both(() => tf.matMul(a, b, ta, tb));
+    assertClose(fast, stock, what);
+    tf.dispose([stock, fast]);
+    const sameOuterDims = trial % layouts.length === 0 || trial % layouts.length === 2; // what tfjs' gradient supports
+    if (sameOuterDims) {
+      const probe = tf.tidy(() => randomTensor(tf.matMul(a, b, ta, tb).shape, rand));
+      const f = (x: tf.Tensor, y: tf.Tensor): tf.Tensor => tf.sum(tf.mul(tf.matMul(x, y, ta, tb), probe));
+      const [gs, gf] = both(() => tf.grads(f)([a, b]));
+      assertClose(gf[0], gs[0], `da, ${what}`);
+      assertClose(gf[1], gs[1], `db, ${what}`);
+      tf.dispose([probe, ...gs, ...gf]);
+    }
+    tf.dispose([a, b]);
+  }
+  for (const route of ['single', 'fold', 'split'] as const) {
+    assert.ok(matMulRouteCounts[route] > routes[route], `route ${route} was exercised`);
+  }
+});
+
 test('forward: matches a float64 reference on a large transposed product', () => {
   const rand = mulberry32(2);
   const [m, k, n] = [70, 90, 50];
