@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrainConfig } from '../../../src/protocol/configTypes';
+import { makeTrainConfig } from '../../../src/engine/training/trainDefaults';
 import type { ClassificationEvaluation, MetricEvent, RegressionEvaluation, RunRecord } from '../../../src/protocol/runTypes';
 import { pickValidationMetric, summarizeEpochs } from '../../../src/engine/evaluation/epochSummary';
 import { escapeCell, formatDuration, formatNumber } from '../../../src/engine/evaluation/markdown';
@@ -10,8 +11,7 @@ import { sparkline } from '../../../src/engine/evaluation/sparkline';
 const FINGERPRINT = 'abcdef0123456789'.repeat(4);
 
 function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    datasetPath: '/data/reviews.csv',
+  return makeTrainConfig('/data/reviews.csv', {
     labelColumn: 'label',
     textColumn: 'text',
     model: 'nn-sentiment',
@@ -19,24 +19,16 @@ function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
     epochs: 3,
     learningRate: 0.002,
     batchSize: 16,
-    optimizer: 'adamw',
-    weightDecay: 0.01,
     warmupRatio: 0.1,
     schedule: 'cosine',
-    clipNorm: 1,
-    validateEverySteps: 0,
     earlyStopping: { metric: 'accuracy', mode: 'max', patience: 2 },
     classWeights: 'balanced',
     split: { validation: 0.1, test: 0.2 },
     seed: 7,
-    maxSequenceLength: 100,
     lora: { rank: 4, alpha: 8, dropout: 0.05, targets: ['dense'] },
-    adapter: { size: 16, activation: 'relu', after: [] },
-    backend: null,
-    cacheFeatures: true,
     keepLastCheckpoint: false,
     ...overrides,
-  };
+  });
 }
 
 function run(overrides: Partial<RunRecord> = {}): RunRecord {
