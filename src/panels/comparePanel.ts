@@ -19,6 +19,7 @@ import {
   type ExportFormat,
 } from '../protocol/comparePanelProtocol';
 import { pickRuns } from './compareRunPicker';
+import { saveComparison } from './compareSaveComparison';
 import { CompareSession } from './compareSession';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
@@ -55,7 +56,7 @@ class ComparePanel {
       }
     }
     const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, titleOf(refs.length), vscode.ViewColumn.Active, webviewOptions(services.extensionUri));
-    new ComparePanel(panel, services, { runs: [...refs], onlyDifferences: true, sort: null, pair: null });
+    new ComparePanel(panel, services, { runs: [...refs], onlyDifferences: true, sort: null, pair: null, evaluation: null });
   }
 
   static revive(panel: vscode.WebviewPanel, services: ExtensionServices, state: Omit<CompareViewState, 'curves'>): void {
@@ -85,6 +86,7 @@ class ComparePanel {
       onlyDifferences: initial.onlyDifferences,
       sort: initial.sort,
       pair: initial.pair,
+      evaluation: initial.evaluation ?? null,
       post: (message: CompareDownMessage) => {
         panel.title = titleOf(message.payload.state.runs.length);
         void panel.webview.postMessage(message);
@@ -149,6 +151,10 @@ class ComparePanel {
         return this.session.setSort(message.payload.sort);
       case 'compare/pickPair':
         return this.session.setPair(message.payload.pair);
+      case 'compare/setEvaluation':
+        return this.session.setEvaluation(message.payload.name);
+      case 'compare/saveComparison':
+        return saveComparison(this.session);
       case 'compare/exportTable':
         return this.exportTable(message.payload.format);
       case 'compare/openLine':

@@ -5,8 +5,10 @@
 
 import * as fs from 'node:fs';
 import type { CompareRunRef } from '../protocol/comparePanelProtocol';
+import type { NamedEvaluationInfo } from '../protocol/namedEvaluationTypes';
 import type { Evaluation, MetricEvent, PredictionRecord, RunRecord } from '../protocol/runTypes';
 import { dirSize } from '../storage/dirSize';
+import { evaluationsDir, listNamedEvaluations } from '../storage/evaluationsStore';
 import type { RunStore } from '../storage/runStore';
 
 export interface CompareRunData {
@@ -22,6 +24,13 @@ export interface CompareRunData {
   problems: string[];
   /** Changes when the run's files change (run.json time, metrics and evaluation sizes). */
   stamp: string;
+  /** The run's named evaluations (absent: none read). */
+  namedEvaluations?: NamedEvaluationInfo[];
+  /**
+   * The dataset file `evaluation` and `predictions` refer to when they are a named evaluation's
+   * (their lines are that file's); absent: the run's own dataset (the test split).
+   */
+  evaluatedDataset?: { path: string; fingerprint: string };
 }
 
 function message(error: unknown): string {
@@ -36,9 +45,18 @@ function sizeOf(file: string): number {
   }
 }
 
+function mtimeOf(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
 function stampOf(store: RunStore, run: RunRecord): string {
   const paths = store.paths(run.id);
-  return [run.updatedAt, run.status, sizeOf(paths.metrics), sizeOf(paths.evaluation), sizeOf(paths.predictions)].join('|');
+  const named = mtimeOf(evaluationsDir(store, run.id));
+  return [run.updatedAt, run.status, sizeOf(paths.metrics), sizeOf(paths.evaluation), sizeOf(paths.predictions), named].join('|');
 }
 
 /** A cheap fingerprint of the run's files: the run is read again only when it changes. */
@@ -63,6 +81,12 @@ export async function loadCompareRun(store: RunStore, runId: string): Promise<Co
     problems.push(`The predictions of ${label} could not be read: ${message(error)}`);
     return null;
   });
+  const namedEvaluations = await listNamedEvaluations(store, runId, (file, error) => {
+    problems.push(`A named evaluation of ${label} could not be read (${file}): ${error.message}`);
+  }).catch((error: unknown) => {
+    problems.push(`The named evaluations of ${label} could not be listed: ${message(error)}`);
+    return [];
+  });
   const bestCheckpointBytes = run.best ? await dirSize(store.checkpointDir(runId, run.best.name)).catch(() => null) : null;
   return {
     ref: { runsDir: store.runsDir, runId },
@@ -73,5 +97,6 @@ export async function loadCompareRun(store: RunStore, runId: string): Promise<Co
     bestCheckpointBytes: bestCheckpointBytes === 0 ? null : bestCheckpointBytes,
     problems,
     stamp,
+    namedEvaluations,
   };
 }

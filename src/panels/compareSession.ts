@@ -13,10 +13,14 @@ import {
   type CompareState,
   type CompareViewState,
   type ExampleDiff,
+  type EvaluationChoice,
   type ExportFormat,
   type TableSort,
 } from '../protocol/comparePanelProtocol';
+import type { ComparisonInput } from '../engine/evaluation/comparisonReport';
+import { readNamedEvaluation, readNamedPredictions } from '../storage/evaluationsStore';
 import { RunStore } from '../storage/runStore';
+import { evaluatedDatasetPath, evaluatedRun, resolveEvaluation, sharedEvaluations, withNamedEvaluation } from './compareEvaluations';
 import { compareExamples, type LineReader } from './compareExamples';
 import { tableToCsv, tableToMarkdown } from './compareExport';
 import { loadCompareRun, runStamp, type CompareRunData } from './compareRunData';
@@ -27,6 +31,8 @@ export interface CompareSessionOptions {
   onlyDifferences?: boolean;
   sort?: TableSort | null;
   pair?: ComparePair | null;
+  /** The named evaluation shown; null/absent: the test split. */
+  evaluation?: string | null;
   post(message: CompareDownMessage): void;
   /** Called after the set of runs changed (the panel's title counts them). */
   onRunsChanged?(refs: readonly CompareRunRef[]): void;
@@ -70,6 +76,11 @@ export class CompareSession {
   private onlyDifferences: boolean;
   private sort: TableSort | null;
   private pair: ComparePair | null;
+  private evaluation: string | null;
+  /** Runs with the chosen named evaluation in place, by key (stamp and name tell when to read again). */
+  private readonly named = new Map<string, { stamp: string; name: string; data: CompareRunData }>();
+  /** The runs as last shown (with the evaluation shown), in column order. */
+  private lastRuns: CompareRunData[] = [];
   private examples: { key: string; value: ExampleDiff } | null = null;
   private curvesVersion = 0;
   private lastState: CompareState | null = null;
@@ -83,6 +94,7 @@ export class CompareSession {
     this.onlyDifferences = options.onlyDifferences ?? true;
     this.sort = options.sort ?? null;
     this.pair = options.pair ?? null;
+    this.evaluation = options.evaluation ?? null;
     this.add(options.refs);
   }
 
@@ -93,7 +105,7 @@ export class CompareSession {
 
   /** What the webview saves for the serializer (it adds its own chart controls). */
   viewState(): Omit<CompareViewState, 'curves'> {
-    return { runs: this.refs, onlyDifferences: this.onlyDifferences, sort: this.sort, pair: this.pair };
+    return { runs: this.refs, onlyDifferences: this.onlyDifferences, sort: this.sort, pair: this.pair, evaluation: this.evaluation };
   }
 
   /** The webview is ready: read every run and send the state, then follow the runs. */
@@ -161,6 +173,24 @@ export class CompareSession {
     });
   }
 
+  /** Shows a named evaluation of every run (null: the test split). */
+  setEvaluation(name: string | null): Promise<void> {
+    return this.serial(async () => {
+      this.evaluation = name;
+      await this.send();
+    });
+  }
+
+  /** What "Save Comparison" writes: the runs as shown (order, evaluation), null before the first state. */
+  comparisonInputs(): { inputs: ComparisonInput[]; onlyDifferences: boolean; evaluation: string | null } | null {
+    if (!this.lastState || this.lastRuns.length === 0) return null;
+    return {
+      inputs: this.lastRuns.map((r) => ({ run: r.run, evaluation: r.evaluation, metrics: r.metrics })),
+      onlyDifferences: this.onlyDifferences,
+      evaluation: this.lastState.evaluation,
+    };
+  }
+
   /** Reads the runs again now (after a worker message about one of them). */
   refresh(): Promise<void> {
     return this.serial(async () => {
@@ -175,9 +205,9 @@ export class CompareSession {
 
   /** The dataset file of a run of the panel (for opening a line); null when the run is not shown. */
   datasetPathOf(ref: CompareRunRef): string | null {
-    const data = this.data.get(keyOf(ref));
+    const data = this.lastRuns.find((r) => sameRef(r.ref, ref)) ?? this.data.get(keyOf(ref));
     if (!data) return null;
-    return data.run.dataset?.path ?? data.run.config.datasetPath;
+    return evaluatedDatasetPath(data);
   }
 
   /** The metrics table as last sent, as CSV or Markdown; null before the first state. */
@@ -249,16 +279,50 @@ export class CompareSession {
     const a = runs.find((r) => sameRef(r.ref, pair.baseline));
     const b = runs.find((r) => sameRef(r.ref, pair.candidate));
     if (!a || !b) return null;
-    const key = `${keyOf(a.ref)}|${a.stamp}|${keyOf(b.ref)}|${b.stamp}`;
+    const key = `${keyOf(a.ref)}|${a.stamp}|${keyOf(b.ref)}|${b.stamp}|${a.evaluatedDataset?.path ?? ''}|${b.evaluatedDataset?.path ?? ''}`;
     if (this.examples?.key === key) return this.examples.value;
-    const value = await compareExamples(a, b, this.options.readLines);
+    const side = (r: CompareRunData): { run: CompareRunData['run']; predictions: CompareRunData['predictions'] } => ({ run: evaluatedRun(r), predictions: r.predictions });
+    const value = await compareExamples(side(a), side(b), this.options.readLines);
     this.examples = { key, value };
     return value;
   }
 
+  /** The runs with the named evaluation `name` in place; a run whose evaluation cannot be read keeps its test split (and says so). */
+  private async withEvaluation(runs: readonly CompareRunData[], name: string): Promise<{ runs: CompareRunData[]; problems: string[] }> {
+    const out: CompareRunData[] = [];
+    const problems: string[] = [];
+    for (const data of runs) {
+      const key = keyOf(data.ref);
+      const cached = this.named.get(key);
+      if (cached && cached.stamp === data.stamp && cached.name === name) {
+        out.push(cached.data);
+        continue;
+      }
+      try {
+        const store = this.storeFor(data.ref.runsDir);
+        const named = await readNamedEvaluation(store, data.ref.runId, name);
+        if (!named) throw new Error('it is missing.');
+        const info = data.namedEvaluations?.find((e) => e.name === name);
+        const predictions = info?.hasPredictions === false ? null : await readNamedPredictions(store, data.ref.runId, name);
+        const value = withNamedEvaluation(data, named, predictions);
+        this.named.set(key, { stamp: data.stamp, name, data: value });
+        out.push(value);
+      } catch (error) {
+        problems.push(`The evaluation "${name}" of run "${data.run.name}" could not be read: ${message(error)}`);
+        out.push(data);
+      }
+    }
+    return { runs: out, problems };
+  }
+
   private async send(): Promise<void> {
     if (!this.attached || this.disposed) return;
-    const { runs, colors } = this.shown();
+    const shown = this.shown();
+    const colors = shown.colors;
+    const evaluations: EvaluationChoice[] = sharedEvaluations(shown.runs);
+    const evaluation = resolveEvaluation(this.evaluation, evaluations);
+    const chosen = evaluation === null ? { runs: shown.runs, problems: [] } : await this.withEvaluation(shown.runs, evaluation);
+    const runs = chosen.runs;
     const pair = resolvePair(this.pair, runs);
     const examples = await this.examplesFor(pair, runs);
     const state = buildCompareState({
@@ -269,9 +333,12 @@ export class CompareSession {
       pair,
       examples,
       curvesVersion: this.curvesVersion,
-      problems: [...this.unreadable.values()],
+      problems: [...this.unreadable.values(), ...chosen.problems],
+      evaluations,
+      evaluation,
     });
     this.lastState = state;
+    this.lastRuns = state.runs.flatMap((column) => runs.filter((r) => sameRef(r.ref, column.ref)));
     if (this.attached && !this.disposed) this.options.post({ type: 'compare/stateChanged', payload: { state } });
   }
 

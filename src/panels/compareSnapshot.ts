@@ -1,15 +1,17 @@
 // Builds the state the comparison webview shows from the runs as read from the run store, in
 // column order (sorted when a sort is set), with the pair's confusion difference. Pure.
 
-import type { ComparePair, CompareRunColumn, CompareState, ExampleDiff, RunCurves, TableSort } from '../protocol/comparePanelProtocol';
+import type { ComparePair, CompareRunColumn, CompareState, EvaluationChoice, ExampleDiff, RunCurves, TableSort } from '../protocol/comparePanelProtocol';
 import { sameRef } from '../protocol/comparePanelProtocol';
 import { diffConfigs } from './compareConfigDiff';
+import { evaluatedRun } from './compareEvaluations';
 import { confusionDifference, confusionOf } from './compareConfusion';
 import { curveMetrics, runCurves } from './compareCurves';
 import { buildMetricsTable } from './compareMetricsTable';
 import type { CompareRunData } from './compareRunData';
 import { columnOrder } from './compareSort';
 import { stepsPerEpoch } from './compareThroughput';
+import { buildTradeoff } from './compareTradeoff';
 
 export interface CompareSnapshotInput {
   /** In the order they were added. */
@@ -23,6 +25,10 @@ export interface CompareSnapshotInput {
   examples: ExampleDiff | null;
   curvesVersion: number;
   problems: readonly string[];
+  /** Named evaluations every run has (default none). */
+  evaluations?: readonly EvaluationChoice[];
+  /** The evaluation `runs` show (their evaluation and predictions are its); null/absent: the test split. */
+  evaluation?: string | null;
 }
 
 /** Curves of a run as loaded (a reload makes a new object): toggles and sorts do not recompute them. */
@@ -47,10 +53,11 @@ export function resolvePair(pair: ComparePair | null, runs: readonly CompareRunD
 
 /** The same lines were evaluated (the sets of predictions.jsonl lines are equal). */
 function sameTestRows(a: CompareRunData, b: CompareRunData): boolean {
-  if (!a.predictions || !b.predictions) return a.evaluation?.rows === b.evaluation?.rows && a.run.dataset?.fingerprint === b.run.dataset?.fingerprint;
+  const sameFile = evaluatedRun(a).dataset?.fingerprint === evaluatedRun(b).dataset?.fingerprint;
+  if (!a.predictions || !b.predictions) return a.evaluation?.rows === b.evaluation?.rows && sameFile;
   const la = new Set(a.predictions.map((p) => p.line));
   const lb = new Set(b.predictions.map((p) => p.line));
-  return la.size === lb.size && [...la].every((line) => lb.has(line)) && a.run.dataset?.fingerprint === b.run.dataset?.fingerprint;
+  return la.size === lb.size && [...la].every((line) => lb.has(line)) && sameFile;
 }
 
 function column(data: CompareRunData, color: number): CompareRunColumn {
@@ -70,7 +77,10 @@ export function buildCompareState(input: CompareSnapshotInput): CompareState {
   const order = columnOrder(unsortedRows, input.sort, input.runs.length);
   const runs = order.map((i) => input.runs[i]);
   const colors = order.map((i) => input.colors[i] ?? i);
-  const metrics = order.every((i, k) => i === k) ? unsortedRows : buildMetricsTable(runs);
+  const sortedRows = order.every((i, k) => i === k) ? unsortedRows : buildMetricsTable(runs);
+  const evaluation = input.evaluation ?? null;
+  // A named evaluation's figures replace the test split's: their group says which evaluation they are.
+  const metrics = evaluation === null ? sortedRows : sortedRows.map((r) => (r.group === 'Test' ? { ...r, group: `Evaluation "${evaluation}"` } : r));
   const confusions = runs.map((r) => confusionOf(r.evaluation));
   const pair = input.pair;
   let difference: CompareState['confusionDifference'] = null;
@@ -96,5 +106,8 @@ export function buildCompareState(input: CompareSnapshotInput): CompareState {
     confusionDifference: difference,
     examples: pair ? input.examples : null,
     problems: [...input.problems, ...runs.flatMap((r) => r.problems)],
+    evaluations: [...(input.evaluations ?? [])],
+    evaluation,
+    tradeoff: buildTradeoff(runs),
   };
 }

@@ -143,6 +143,37 @@ export type ExampleDiff =
   /** The two runs cannot be compared row by row: the message says why. */
   | { kind: 'unavailable'; message: string };
 
+/** A named evaluation that every run of the panel has (selectable instead of the test split). */
+export interface EvaluationChoice {
+  name: string;
+  /** The dataset file evaluated on (of the first run). */
+  datasetPath: string;
+}
+
+/** One run in the trade-off charts. */
+export interface TradeoffPoint {
+  /** Index into `runs` (its colour and name). */
+  run: number;
+  /** Run name and technique. */
+  label: string;
+  /** The headline test metric. */
+  metric: number;
+  /** null where unknown (no point in that chart). */
+  trainableParams: number | null;
+  trainingSeconds: number | null;
+}
+
+/** The headline test metric against what it cost, one point per run. */
+export interface TradeoffData {
+  /** 'Trade-offs', or 'Sweep <id>' when every run belongs to the same sweep. */
+  title: string;
+  /** e.g. 'test accuracy', 'test R²'. */
+  metricLabel: string;
+  /** accuracy is shown as a percentage. */
+  percent: boolean;
+  points: TradeoffPoint[];
+}
+
 /** Everything the panel shows. */
 export interface CompareState {
   runs: CompareRunColumn[];
@@ -166,6 +197,12 @@ export interface CompareState {
   examples: ExampleDiff | null;
   /** Runs or files that could not be read, as sentences. */
   problems: string[];
+  /** Named evaluations every run has. */
+  evaluations: EvaluationChoice[];
+  /** The evaluation shown (test metrics, confusion matrices, per-example differences); null: the test split. */
+  evaluation: string | null;
+  /** null when no run has a headline test metric. */
+  tradeoff: TradeoffData | null;
 }
 
 /** Host → webview. */
@@ -186,6 +223,10 @@ export type CompareUpMessage =
   /** Open the dataset file of run `ref` at `line`. */
   | { type: 'compare/openLine'; payload: { ref: CompareRunRef; line: number } }
   | { type: 'compare/pickPair'; payload: { pair: ComparePair } }
+  /** Show a named evaluation (null: the test split). */
+  | { type: 'compare/setEvaluation'; payload: { name: string | null } }
+  /** Write the comparison as a Markdown report into the workspace (host: a save dialog). */
+  | { type: 'compare/saveComparison'; payload: Record<string, never> }
   | { type: 'compare/openDashboard'; payload: { ref: CompareRunRef } };
 
 export type CurveAxis = 'step' | 'epoch';
@@ -207,6 +248,8 @@ export interface CompareViewState {
   sort: TableSort | null;
   pair: ComparePair | null;
   curves: CurveView;
+  /** The evaluation shown; absent or null: the test split. */
+  evaluation?: string | null;
 }
 
 export const MAX_SMOOTHING = 0.99;
@@ -271,11 +314,12 @@ export function isCompareViewState(value: unknown): value is CompareViewState {
     typeof value.onlyDifferences === 'boolean' &&
     (value.sort === null || isTableSort(value.sort)) &&
     (value.pair === null || isComparePair(value.pair)) &&
-    isCurveView(value.curves)
+    isCurveView(value.curves) &&
+    (value.evaluation === undefined || value.evaluation === null || typeof value.evaluation === 'string')
   );
 }
 
-const EMPTY_PAYLOAD_UP = new Set(['compare/ready', 'compare/addRuns']);
+const EMPTY_PAYLOAD_UP = new Set(['compare/ready', 'compare/addRuns', 'compare/saveComparison']);
 
 /** Checks a message from the webview: known type, payload of the right shape. */
 export function isCompareUpMessage(value: unknown): value is CompareUpMessage {
@@ -296,6 +340,8 @@ export function isCompareUpMessage(value: unknown): value is CompareUpMessage {
       return isCompareRunRef(p.ref) && typeof p.line === 'number' && Number.isInteger(p.line) && p.line >= 1;
     case 'compare/pickPair':
       return isComparePair(p.pair);
+    case 'compare/setEvaluation':
+      return p.name === null || (typeof p.name === 'string' && p.name !== '');
     default:
       return false;
   }
@@ -400,6 +446,35 @@ function isExampleDiff(value: unknown): value is ExampleDiff {
   );
 }
 
+function isEvaluationChoice(value: unknown): value is EvaluationChoice {
+  return isRecord(value) && typeof value.name === 'string' && typeof value.datasetPath === 'string';
+}
+
+function isTradeoffPoint(value: unknown, columns: number): value is TradeoffPoint {
+  return (
+    isRecord(value) &&
+    typeof value.run === 'number' &&
+    Number.isInteger(value.run) &&
+    value.run >= 0 &&
+    value.run < columns &&
+    typeof value.label === 'string' &&
+    typeof value.metric === 'number' &&
+    isNullableNumber(value.trainableParams) &&
+    isNullableNumber(value.trainingSeconds)
+  );
+}
+
+function isTradeoffData(value: unknown, columns: number): value is TradeoffData {
+  return (
+    isRecord(value) &&
+    typeof value.title === 'string' &&
+    typeof value.metricLabel === 'string' &&
+    typeof value.percent === 'boolean' &&
+    Array.isArray(value.points) &&
+    value.points.every((p) => isTradeoffPoint(p, columns))
+  );
+}
+
 export function isCompareState(value: unknown): value is CompareState {
   if (!isRecord(value) || !Array.isArray(value.runs) || !value.runs.every(isRunColumn)) return false;
   const n = value.runs.length;
@@ -423,7 +498,11 @@ export function isCompareState(value: unknown): value is CompareState {
     (value.pair === null || isComparePair(value.pair)) &&
     (diff === null || (isConfusionMatrix(diff) && isRecord(diff) && (diff.note === null || typeof diff.note === 'string'))) &&
     (value.examples === null || isExampleDiff(value.examples)) &&
-    isStringArray(value.problems)
+    isStringArray(value.problems) &&
+    Array.isArray(value.evaluations) &&
+    value.evaluations.every(isEvaluationChoice) &&
+    (value.evaluation === null || typeof value.evaluation === 'string') &&
+    (value.tradeoff === null || isTradeoffData(value.tradeoff, n))
   );
 }
 

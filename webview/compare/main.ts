@@ -18,9 +18,11 @@ import { ConfigSection } from './configSection';
 import { ConfusionSection } from './confusionSection';
 import { CurvesSection, type ChartStyle } from './curvesSection';
 import { custom, el, setHidden, setText } from './dom';
+import { EvaluationPicker } from './evaluationPicker';
 import { ExamplesSection } from './examplesSection';
 import { MetricsSection } from './metricsSection';
 import { readThemeColors, slotColor } from './palette';
+import { TradeoffSection } from './tradeoffSection';
 
 function chartStyle(): ChartStyle {
   const style = getComputedStyle(document.body);
@@ -49,15 +51,19 @@ function main(): void {
   const title = el('h1', {}, 'Compare Runs');
   const add = custom('vscode-button', {}, 'Add Runs…');
   add.addEventListener('click', () => post({ type: 'compare/addRuns', payload: {} }));
+  const saveReport = custom('vscode-button', { appearance: 'secondary', 'aria-label': 'Save Comparison', title: 'Save the comparison as a Markdown report in the workspace' }, 'Save Comparison…');
+  saveReport.addEventListener('click', () => post({ type: 'compare/saveComparison', payload: {} }));
+  const evaluationPicker = new EvaluationPicker(post);
   const banner = el('div', { class: 'banner', role: 'alert', hidden: true });
   const loading = el('p', { class: 'muted' }, 'Reading the runs…');
   const metricsRoot = el('section', { class: 'section', 'aria-labelledby': 'metrics-title' });
   const configRoot = el('section', { class: 'section', 'aria-label': 'Configuration differences' });
+  const tradeoffRoot = el('section', { class: 'section', 'aria-label': 'Trade-offs', hidden: true });
   const curvesRoot = el('section', { class: 'section', 'aria-label': 'Learning curves' });
   const confusionRoot = el('section', { class: 'section', 'aria-label': 'Confusion matrices' });
   const examplesRoot = el('section', { class: 'section', 'aria-label': 'Per-example differences' });
-  const content = el('div', { class: 'content', hidden: true }, metricsRoot, configRoot, curvesRoot, confusionRoot, examplesRoot);
-  app.replaceChildren(el('header', { class: 'page-head' }, title, el('div', { class: 'actions' }, add)), banner, loading, content);
+  const content = el('div', { class: 'content', hidden: true }, metricsRoot, tradeoffRoot, configRoot, curvesRoot, confusionRoot, examplesRoot);
+  app.replaceChildren(el('header', { class: 'page-head' }, title, el('div', { class: 'actions' }, evaluationPicker.root, saveReport, add)), banner, loading, content);
 
   const save = (): void => {
     if (!state) return;
@@ -67,10 +73,12 @@ function main(): void {
       sort: state.sort,
       pair: state.pair,
       curves: curveView,
+      evaluation: state.evaluation,
     });
   };
 
   const metrics = new MetricsSection(metricsRoot, post);
+  const tradeoff = new TradeoffSection(tradeoffRoot);
   const config = new ConfigSection(configRoot, post);
   const curves = new CurvesSection(curvesRoot, curveView, chartStyle(), (view) => {
     curveView = view;
@@ -89,7 +97,9 @@ function main(): void {
     setHidden(banner, next.problems.length === 0);
     setText(banner, next.problems.join(' '));
     const colors = colorsOf(next);
+    evaluationPicker.update(next);
     metrics.update(next, colors);
+    tradeoff.update(next, colors);
     config.update(next, colors);
     curves.update(next, colors);
     confusion.update(next, colors);

@@ -26,6 +26,9 @@ test('up messages: every imperative message with its payload passes', () => {
     { type: 'compare/openLine', payload: { ref, line: 12 } },
     { type: 'compare/pickPair', payload: { pair: { baseline: ref, candidate: other } } },
     { type: 'compare/openDashboard', payload: { ref } },
+    { type: 'compare/setEvaluation', payload: { name: 'holdout.csv' } },
+    { type: 'compare/setEvaluation', payload: { name: null } },
+    { type: 'compare/saveComparison', payload: {} },
   ]) {
     assert.equal(isCompareUpMessage(message), true, message.type);
   }
@@ -46,6 +49,8 @@ test('up messages: unknown types, missing payloads and bad fields are refused', 
     { type: 'compare/openLine', payload: { line: 3 } },
     { type: 'compare/pickPair', payload: { pair: { baseline: ref, candidate: ref } } },
     { type: 'compare/addRuns', payload: [] },
+    { type: 'compare/setEvaluation', payload: { name: '' } },
+    { type: 'compare/setEvaluation', payload: {} },
   ]) {
     assert.equal(isCompareUpMessage(message), false, JSON.stringify(message));
   }
@@ -57,6 +62,9 @@ test('view state: runs, options and the chart controls', () => {
   assert.equal(isCompareViewState({ ...state, runs: [{ runsDir: '/r' }] }), false);
   assert.equal(isCompareViewState({ ...state, curves: { ...DEFAULT_CURVE_VIEW, smoothing: 2 } }), false);
   assert.equal(isCompareViewState(undefined), false);
+  assert.equal(isCompareViewState({ ...state, evaluation: 'holdout' }), true);
+  assert.equal(isCompareViewState({ ...state, evaluation: null }), true);
+  assert.equal(isCompareViewState({ ...state, evaluation: 3 }), false);
 });
 
 function sampleState(): CompareState {
@@ -88,6 +96,10 @@ test('down message: a state built from runs passes the webview’s check; a brok
   assert.equal(isCompareDownMessage({ type: 'compare/stateChanged', payload: { state: broken } }), false);
   assert.equal(isCompareDownMessage({ type: 'compare/stateChanged', payload: { state: { ...state, curves: [] } } }), false);
   assert.equal(isCompareDownMessage({ type: 'compare/other', payload: { state } }), false);
+  assert.equal(state.tradeoff?.points.length, 2);
+  const badPoint = { ...state, tradeoff: state.tradeoff && { ...state.tradeoff, points: [{ ...state.tradeoff.points[0], run: 5 }] } };
+  assert.equal(isCompareDownMessage({ type: 'compare/stateChanged', payload: { state: badPoint } }), false);
+  assert.equal(isCompareDownMessage({ type: 'compare/stateChanged', payload: { state: { ...state, evaluations: [{ name: 'x' }] } } }), false);
 });
 
 test('snapshot: a sort orders every part by the same columns; colours stay with their runs', () => {
