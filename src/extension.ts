@@ -3,13 +3,14 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionServices } from './host/extensionServices';
+import type { ExtensionServices, RunRef } from './host/extensionServices';
 import { registerRunCommands } from './host/commands/registerRunCommands';
 import { DatasetDiagnosticsWatcher } from './host/datasetDiagnosticsWatcher';
 import { registerRunNotifications } from './host/runNotifications';
 import { RunStores } from './host/runStores';
 import { allRunsDirs, runsDirFor, runsDirLabel } from './host/runsLocation';
 import { TrainingService } from './host/trainingService';
+import type { TrainingServiceApi } from './host/trainingServiceApi';
 import { readTrainingSettings } from './host/trainingSettings';
 import { TrainingStatusBar } from './host/trainingStatusBar';
 import { registerComparePanel } from './panels/comparePanel';
@@ -19,7 +20,15 @@ import { createRunViews } from './views/runViews';
 
 let training: TrainingService | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What `activate` returns (the extension's exports): used by the integration tests in test/integration. */
+export interface FineTuneApi {
+  readonly training: TrainingServiceApi;
+  runsDirFor(resource?: vscode.Uri): string | null;
+  /** The runs the Runs view shows (its tree provider's elements). */
+  shownRuns(): Promise<RunRef[]>;
+}
+
+export function activate(context: vscode.ExtensionContext): FineTuneApi {
   const output = vscode.window.createOutputChannel('Fine-Tune');
   const stores = new RunStores((problem) => output.appendLine(`Skipped run folder ${problem.path}: ${problem.message}`));
   const storeFor = (runsDir: string) => stores.storeFor(runsDir);
@@ -56,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
       output,
     ),
   );
+  return { training: service, runsDirFor, shownRuns: () => views.shownRuns() };
 }
 
 /** Running workers are asked to stop (checkpoint, then exit); queued runs go back to their previous status. */

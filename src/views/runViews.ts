@@ -15,6 +15,8 @@ export interface RunViews extends vscode.Disposable {
   refresh(): void;
   /** Selects a run in the Runs view (showing the view). */
   revealRun(ref: RunRef): Promise<void>;
+  /** The runs the Runs view shows, as its tree provider returns them (under each runs folder group). */
+  shownRuns(): Promise<RunRef[]>;
 }
 
 export interface RunViewsOptions {
@@ -50,6 +52,14 @@ export function createRunViews(options: RunViewsOptions): RunViews {
       await index.refreshNow();
       const element = await runsProvider.elementFor(ref);
       if (element) await runsView.reveal(element, { select: true, focus: false });
+    },
+    shownRuns: async () => {
+      const runs: RunRef[] = [];
+      for (const element of await runsProvider.getChildren()) {
+        const children = element.kind === 'runsFolder' ? await runsProvider.getChildren(element) : [element];
+        for (const child of children) if (child.kind === 'run') runs.push({ runsDir: child.runsDir, runId: child.runId });
+      }
+      return runs;
     },
     dispose: () => {
       queueSubscription.dispose();

@@ -55,8 +55,8 @@ function requireInstalled(): void {
   }
 }
 
-function baseEnv(dirs: CodeServerDirs): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: dirs.configHome, VSCODE_PROXY_URI: '' };
+function baseEnv(dirs: CodeServerDirs, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: dirs.configHome, VSCODE_PROXY_URI: '', ...extra };
   // The suite's own test-runner variables must not leak into the extension host.
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT;
@@ -93,8 +93,8 @@ export async function installExtension(vsix: string, dirs: CodeServerDirs): Prom
   return output;
 }
 
-/** Starts code-server on 127.0.0.1 and resolves once it listens. */
-export async function startCodeServer(dirs: CodeServerDirs, workspace: string, extraArgs: string[] = []): Promise<CodeServer> {
+/** Starts code-server on 127.0.0.1 (`env` is added to its environment, which its extension host inherits). */
+export async function startCodeServer(dirs: CodeServerDirs, workspace: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CodeServer> {
   requireInstalled();
   const args = [
     CODE_SERVER_ENTRY,
@@ -113,7 +113,7 @@ export async function startCodeServer(dirs: CodeServerDirs, workspace: string, e
     ...extraArgs,
     workspace,
   ];
-  const child = spawnGroup(process.execPath, args, { env: baseEnv(dirs), stdio: ['ignore', 'pipe', 'pipe'], cwd: workspace });
+  const child = spawnGroup(process.execPath, args, { env: baseEnv(dirs, env), stdio: ['ignore', 'pipe', 'pipe'], cwd: workspace });
   const log = createWriteStream(dirs.logFile);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

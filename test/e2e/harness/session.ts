@@ -59,7 +59,7 @@ export function testLimit(scenarioMs: number): number {
   return scenarioMs + TEARDOWN_MS;
 }
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
