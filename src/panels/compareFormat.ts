@@ -31,9 +31,9 @@ function bytes(n: number): string {
   return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
 }
 
-/** A value of a metrics-table row as shown; '—' when missing. */
-export function formatMetric(value: number | null, format: MetricFormat): string {
-  if (value === null || !Number.isFinite(value)) return '—';
+/** A value of a metrics-table row as shown; '—' when missing. The webview uses this same function. */
+export function formatMetric(value: number | null | undefined, format: MetricFormat): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   switch (format) {
     case 'percent':
       return `${(value * 100).toFixed(1)}%`;

@@ -3,7 +3,7 @@
 
 import type { CompareState, CompareUpMessage } from '../../src/protocol/comparePanelProtocol';
 import { visibleRows } from './configRows';
-import { custom, el, replaceChildren, setText } from './dom';
+import { custom, el, replaceChildren, setText } from '../shared/dom';
 import { runHeaderCell } from './runHeader';
 
 type Checkbox = HTMLElement & { checked: boolean };

@@ -4,7 +4,7 @@
 
 import type { CompareState, CompareUpMessage, ConfusionMatrix } from '../../src/protocol/comparePanelProtocol';
 import { changeKind } from './confusionChange';
-import { el, replaceChildren } from './dom';
+import { el, replaceChildren } from '../shared/dom';
 import { formatSigned } from './format';
 import { PairPicker } from './pairPicker';
 import { swatch } from './runHeader';

@@ -11,7 +11,7 @@ import {
   type CurveView,
 } from '../../src/protocol/comparePanelProtocol';
 import { alignCurves, lastValue, nearestValue, type AlignedCurves } from './curveAlign';
-import { custom, el, replaceChildren, setHidden, setText } from './dom';
+import { custom, el, replaceChildren, setHidden, setText } from '../shared/dom';
 import { formatValue } from './format';
 import { swatch } from './runHeader';
 

@@ -3,7 +3,7 @@
 // and the per-example differences to the one chosen.
 
 import type { CompareState, CompareUpMessage } from '../../src/protocol/comparePanelProtocol';
-import { el, replaceChildren } from './dom';
+import { el, replaceChildren } from '../shared/dom';
 
 /** The option value of the test split (named evaluations cannot be empty). */
 const TEST_SPLIT = '';

@@ -4,7 +4,7 @@
 
 import type { CompareRunColumn, CompareState, CompareUpMessage, ExampleRow } from '../../src/protocol/comparePanelProtocol';
 import { sameRef } from '../../src/protocol/comparePanelProtocol';
-import { el, replaceChildren } from './dom';
+import { el, replaceChildren } from '../shared/dom';
 import { formatConfidence } from './format';
 import { PairPicker } from './pairPicker';
 

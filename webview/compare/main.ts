@@ -17,7 +17,7 @@ import { vscodeApi } from '../shared/vscodeApi';
 import { ConfigSection } from './configSection';
 import { ConfusionSection } from './confusionSection';
 import { CurvesSection, type ChartStyle } from './curvesSection';
-import { custom, el, setHidden, setText } from './dom';
+import { custom, el, setHidden, setText } from '../shared/dom';
 import { EvaluationPicker } from './evaluationPicker';
 import { ExamplesSection } from './examplesSection';
 import { MetricsSection } from './metricsSection';

@@ -2,7 +2,7 @@
 // A row header orders the runs by that row (again: the other way round); exports go to the host.
 
 import type { CompareState, CompareUpMessage, MetricRow, TableSort } from '../../src/protocol/comparePanelProtocol';
-import { custom, el, replaceChildren } from './dom';
+import { custom, el, replaceChildren } from '../shared/dom';
 import { formatMetric } from './format';
 import { runHeaderCell } from './runHeader';
 

@@ -2,7 +2,7 @@
 // difference and the per-example differences.
 
 import { sameRef, type CompareRunRef, type CompareState, type CompareUpMessage } from '../../src/protocol/comparePanelProtocol';
-import { custom, el, replaceChildren } from './dom';
+import { custom, el, replaceChildren } from '../shared/dom';
 
 function refValue(ref: CompareRunRef): string {
   return JSON.stringify([ref.runsDir, ref.runId]);

@@ -2,7 +2,7 @@
 // run's dashboard), technique and status, and a Remove button.
 
 import type { CompareRunColumn, CompareUpMessage } from '../../src/protocol/comparePanelProtocol';
-import { custom, el } from './dom';
+import { custom, el } from '../shared/dom';
 
 const TECHNIQUES: Record<string, string> = { full: 'full', features: 'features', adapter: 'adapter', lora: 'LoRA' };
 

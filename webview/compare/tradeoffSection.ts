@@ -4,7 +4,7 @@
 
 import type { CompareState, TradeoffData, TradeoffPoint } from '../../src/protocol/comparePanelProtocol';
 import { renderLineChart, type ChartSeries } from '../../src/engine/charts/lineChart';
-import { el, replaceChildren, setHidden, setText } from './dom';
+import { el, replaceChildren, setHidden, setText } from '../shared/dom';
 
 type Cost = 'trainableParams' | 'trainingSeconds';
 

@@ -7,7 +7,7 @@ import type { CheckpointMark, DashboardAxis } from '../../src/protocol/dashboard
 import type { ChartTheme } from './chartTheme';
 import type { AlignedTable } from './alignedTable';
 import type { ChartId, CurveStore } from './curveSeries';
-import { el, setHidden, setText } from './dom';
+import { el, setHidden, setText } from '../shared/dom';
 import { formatCount, formatValue } from './format';
 import { stepToAxis, toPlotData } from './plotData';
 

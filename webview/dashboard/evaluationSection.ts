@@ -2,7 +2,7 @@
 // matrix as a heat-map grid (row-normalised colour, counts as text).
 
 import type { ClassificationEvaluation, Evaluation, RegressionEvaluation } from '../../src/protocol/runTypes';
-import { el, replaceChildren } from './dom';
+import { el, replaceChildren } from '../shared/dom';
 import { formatCount, formatPercent, formatValue } from './format';
 
 function metricsTable(rows: [string, string][], caption: string): HTMLTableElement {

@@ -2,7 +2,7 @@
 // Built once; update() copies a HeaderView into it.
 
 import { isExtraEpochs, MAX_EXTRA_EPOCHS, type DashboardUpMessage } from '../../src/protocol/dashboardProtocol';
-import { custom, el, replaceChildren, setHidden, setText } from './dom';
+import { custom, el, replaceChildren, setHidden, setText } from '../shared/dom';
 import type { HeaderView } from './headerModel';
 
 type Post = (message: DashboardUpMessage) => void;

@@ -2,7 +2,7 @@
 // the bottom, and a button that opens the whole file in an editor.
 
 import type { DashboardUpMessage } from '../../src/protocol/dashboardProtocol';
-import { custom, el, setHidden, setText } from './dom';
+import { custom, el, setHidden, setText } from '../shared/dom';
 
 export class LogSection {
   private readonly pre = el('pre', { class: 'log-text' });

@@ -17,7 +17,7 @@ import { readChartTheme } from './chartTheme';
 import { CurveCharts } from './curveCharts';
 import { CurveStore } from './curveSeries';
 import { initialModel, reduce, type DashboardModel } from './dashboardModel';
-import { custom, el, replaceChildren, setHidden, setText } from './dom';
+import { custom, el, replaceChildren, setHidden, setText } from '../shared/dom';
 import { EvaluationSection } from './evaluationSection';
 import { headerView, patienceView, stepsPerEpoch } from './headerModel';
 import { HeaderSection } from './headerSection';

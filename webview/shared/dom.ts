@@ -1,5 +1,5 @@
-// A small element builder: attributes and children, no innerHTML (so nothing from a run folder or
-// a dataset is ever parsed as HTML), and a re-render that keeps the keyboard focus in place.
+// A small element builder shared by the panels: attributes and children, no innerHTML (so nothing
+// from a run folder or a dataset is ever parsed as HTML), and a re-render that keeps the focus.
 
 type Child = Node | string | null | undefined | false;
 
