@@ -100,7 +100,7 @@ class ComparePanel {
       webview: panel.webview,
       extensionUri: services.extensionUri,
       script: 'compare',
-      styles: ['compare.css'],
+      styles: ['panel.css', 'compare.css'],
       title: titleOf(initial.runs.length),
     });
     this.disposables.push(

@@ -100,7 +100,7 @@ class DashboardPanel {
       webview: panel.webview,
       extensionUri: services.extensionUri,
       script: 'dashboard',
-      styles: ['dashboard.css'],
+      styles: ['panel.css', 'dashboard.css'],
       title: `${ref.runId} — Dashboard`,
     });
     this.disposables.push(
