@@ -3,14 +3,14 @@
 // line where it starts, counted as the engine counts them. Records that cannot be parsed and
 // blank lines are left out of the preview (the problems list shows them). Pure Node, no vscode.
 
-import { parse, type CsvError, type Options } from 'csv-parse';
+import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { DatasetFormat } from '../protocol/datasetTypes';
 import { isJsonObject, jsonCells } from '../engine/data/jsonCells';
 import { readJsonRecords } from '../engine/data/jsonRecords';
-import { countLeadingLineBreaks, countLineBreaks } from '../engine/data/lineBreaks';
+import { csvParserOptions, recordLineCounter } from '../engine/data/csvRecords';
 
 /** Longest cell text sent to the webview; longer values end with an ellipsis. */
 export const MAX_CELL_CHARS = 400;
@@ -71,33 +71,12 @@ function isRawOutput(value: unknown): value is RawOutput {
   return Array.isArray(v.record) && v.record.every((f) => typeof f === 'string') && typeof v.raw === 'string';
 }
 
-/** csv-parse 5 options, with the `on_skip` hook its typings leave out. */
-interface CsvOptions extends Options {
-  on_skip: (err: CsvError | undefined, raw: string | undefined) => void;
-}
-
 async function readCsvPage(request: PreviewRequest, page: PageCollector): Promise<boolean> {
-  let nextLine = 1;
-  const startOf = (raw: string): number => {
-    const start = nextLine + countLeadingLineBreaks(raw);
-    nextLine += countLineBreaks(raw);
-    return start;
-  };
+  const startOf = recordLineCounter();
   const skipped: { afterRecords: number; raw: string }[] = [];
-  const options: CsvOptions = {
-    delimiter: request.delimiter ?? (request.format === 'tsv' ? '\t' : ','),
-    bom: true,
-    raw: true,
-    quote: '"',
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    on_skip: (_err, raw) => {
-      skipped.push({ afterRecords: parser.info.records, raw: raw ?? '' });
-    },
-  };
+  const options = csvParserOptions(request.delimiter ?? (request.format === 'tsv' ? '\t' : ','), (_err, raw) => {
+    skipped.push({ afterRecords: parser.info.records, raw });
+  });
   const parser = parse(options);
   const source = createReadStream(request.path);
   source.on('error', (err) => parser.destroy(err));

@@ -22,33 +22,13 @@ interface CsvOptions extends Options {
   on_skip: (err: CsvError | undefined, raw: string | undefined) => void;
 }
 
-/** A record csv-parse skipped, and how many records it had emitted before. */
-interface Skipped {
-  afterRecords: number;
-  raw: string;
-  err: CsvError | undefined;
-}
-
-export async function readCsvRecords(path: string, delimiter: string, sink: RecordSink): Promise<ReadSummary> {
-  // csv-parse's own line counter miscounts "\r\n" inside quotes, so lines are counted here from
-  // each record's raw text, which starts with the blank lines skipped before it.
-  let nextLine = 1;
-  const startOf = (raw: string): number => {
-    const start = nextLine + countLeadingLineBreaks(raw);
-    nextLine += countLineBreaks(raw);
-    return start;
-  };
-  // Skips are reported by a callback while records flow through the stream: they are queued
-  // with their position and delivered in order.
-  const skipped: Skipped[] = [];
-  let delivered = 0;
-  const deliverSkips = (): void => {
-    while (skipped.length > 0 && skipped[0].afterRecords <= delivered) {
-      const { raw, err } = skipped.shift() as Skipped;
-      sink({ kind: 'error', line: startOf(raw), message: describeCsvError(err) });
-    }
-  };
-  const options: CsvOptions = {
+/**
+ * The csv-parse options every reader of datasets uses: raw records (for line counting), BOM,
+ * relaxed quotes and field counts (checked later, with their line), any line break, bad records
+ * skipped and handed to `onSkip`.
+ */
+export function csvParserOptions(delimiter: string, onSkip: (err: CsvError | undefined, raw: string) => void): CsvOptions {
+  return {
     delimiter,
     bom: true,
     raw: true,
@@ -59,10 +39,46 @@ export async function readCsvRecords(path: string, delimiter: string, sink: Reco
     skip_records_with_error: true,
     record_delimiter: ['\r\n', '\n', '\r'],
     max_record_size: MAX_RECORD_CHARS,
-    on_skip: (err, raw) => {
-      skipped.push({ afterRecords: parser.info.records, raw: raw ?? '', err });
-    },
+    on_skip: (err, raw) => onSkip(err, raw ?? ''),
   };
+}
+
+/**
+ * Start lines of consecutive raw records. csv-parse's own line counter miscounts "\r\n" inside
+ * quotes, so lines are counted from each record's raw text, which starts with the blank lines
+ * skipped before it. Call it for every record, skipped ones included, in file order.
+ */
+export function recordLineCounter(): (raw: string) => number {
+  let nextLine = 1;
+  return (raw: string): number => {
+    const start = nextLine + countLeadingLineBreaks(raw);
+    nextLine += countLineBreaks(raw);
+    return start;
+  };
+}
+
+/** A record csv-parse skipped, and how many records it had emitted before. */
+interface Skipped {
+  afterRecords: number;
+  raw: string;
+  err: CsvError | undefined;
+}
+
+export async function readCsvRecords(path: string, delimiter: string, sink: RecordSink): Promise<ReadSummary> {
+  const startOf = recordLineCounter();
+  // Skips are reported by a callback while records flow through the stream: they are queued
+  // with their position and delivered in order.
+  const skipped: Skipped[] = [];
+  let delivered = 0;
+  const deliverSkips = (): void => {
+    while (skipped.length > 0 && skipped[0].afterRecords <= delivered) {
+      const { raw, err } = skipped.shift() as Skipped;
+      sink({ kind: 'error', line: startOf(raw), message: describeCsvError(err) });
+    }
+  };
+  const options = csvParserOptions(delimiter, (err, raw) => {
+    skipped.push({ afterRecords: parser.info.records, raw, err });
+  });
   const parser = parse(options);
   const consume = new Writable({
     objectMode: true,
