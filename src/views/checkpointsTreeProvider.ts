@@ -11,6 +11,7 @@ import { checkpointTreeItem } from './checkpointTreeItem';
 import { runsFolderTreeItem, runTreeItem } from './runTreeItem';
 import {
   ElementCache,
+  refreshRunElements,
   runKey,
   type CheckpointElement,
   type RunActivityLookup,
@@ -48,14 +49,7 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
           this.emitter.fire(undefined);
           return;
         }
-        const elements: RunElement[] = [];
-        for (const ref of change.changed) {
-          const element = this.runElements.get(runKey(ref));
-          const record = index.cached(ref);
-          if (!element || !record) continue;
-          element.record = record;
-          elements.push(element);
-        }
+        const elements = refreshRunElements(change.changed, this.runElements, (ref) => index.cached(ref));
         if (elements.length > 0) this.emitter.fire(elements);
       }),
       index.onDidChangeRun((ref) => {

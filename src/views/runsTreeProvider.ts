@@ -8,7 +8,7 @@ import type { RunRef } from '../host/extensionServices';
 import type { RunsIndex } from './runsIndex';
 import { shownStatus } from './runPresentation';
 import { runsFolderTreeItem, runTreeItem } from './runTreeItem';
-import { ElementCache, runKey, type RunActivityLookup, type RunElement, type RunsFolderElement } from './treeElements';
+import { ElementCache, refreshRunElements, runKey, type RunActivityLookup, type RunElement, type RunsFolderElement } from './treeElements';
 
 export type RunsTreeElement = RunsFolderElement | RunElement;
 
@@ -32,14 +32,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeElement
           this.emitter.fire(undefined);
           return;
         }
-        const elements: RunElement[] = [];
-        for (const ref of change.changed) {
-          const element = this.runElements.get(runKey(ref));
-          const record = index.cached(ref);
-          if (!element || !record) continue;
-          element.record = record;
-          elements.push(element);
-        }
+        const elements = refreshRunElements(change.changed, this.runElements, (ref) => index.cached(ref));
         if (elements.length > 0) this.emitter.fire(elements);
       }),
       index.onDidChangeRun((ref) => {

@@ -57,3 +57,23 @@ export class ElementCache<T> {
     for (const key of this.elements.keys()) if (key.startsWith(prefix) && !kept.has(key)) this.elements.delete(key);
   }
 }
+
+/**
+ * Gives the run elements already shown for `changed` their fresh record (from the runs index);
+ * returns those elements, the ones a tree refreshes.
+ */
+export function refreshRunElements(
+  changed: readonly RunRef[],
+  elements: ElementCache<RunElement>,
+  cached: (ref: RunRef) => RunRecord | undefined,
+): RunElement[] {
+  const updated: RunElement[] = [];
+  for (const ref of changed) {
+    const element = elements.get(runKey(ref));
+    const record = cached(ref);
+    if (!element || !record) continue;
+    element.record = record;
+    updated.push(element);
+  }
+  return updated;
+}
