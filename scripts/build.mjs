@@ -15,6 +15,7 @@ const external = [
   '@tensorflow/tfjs-node-gpu',
   '@tensorflow/tfjs-backend-webgpu',
   'webgpu',
+  'sharp',
   'nn-sentiment',
   'nn-sentiment/package.json',
 ];

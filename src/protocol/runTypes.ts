@@ -17,6 +17,8 @@ export interface BackendChoice {
   skipped: { name: BackendName; reason: string }[];
   /** The CPU fast paths installed for it (e.g. 'wasm-transposed-matmul'); [] when none or switched off. */
   fastPaths?: string[];
+  /** The device it runs on, in words (e.g. the GPU adapter), when the backend can tell. */
+  device?: string;
 }
 
 export interface RunEnvironment {

@@ -10,4 +10,6 @@ export interface BackendCandidate {
   prepare(): Promise<string | null>;
   /** Runs after tf.setBackend succeeded: null when usable, else why not (e.g. no GPU device). */
   check?(): string | null;
+  /** The device the backend runs on, in words (e.g. the GPU's name), once it is in use. */
+  describe?(): string | null;
 }

@@ -2,7 +2,8 @@
 // keeps the first that loads and passes a one-step smoke test (forward, backward, optimizer step).
 //
 //   1. tensorflow-gpu  @tensorflow/tfjs-node-gpu, only if it really runs on a GPU device
-//   2. webgpu          slot for a later version (always skipped for now)
+//   2. webgpu          Dawn (npm webgpu) + @tensorflow/tfjs-backend-webgpu, hardware adapters only
+//                      unless FINETUNE_WEBGPU_ALLOW_SOFTWARE=1 (see webgpu/webgpuSettings.ts)
 //   3. tensorflow      @tensorflow/tfjs-node (or tfjs-node-gpu without a GPU)
 //   4. wasm            @tensorflow/tfjs-backend-wasm
 //   5. cpu             pure JavaScript
@@ -66,7 +67,7 @@ async function tryCandidate(candidate: BackendCandidate): Promise<string | null>
   } catch (err) {
     return errorLine(err);
   }
-  return runSmokeTest();
+  return await runSmokeTest();
 }
 
 /** Tries `candidates` (the preferred one first) and keeps the first usable one. */
@@ -86,8 +87,9 @@ export async function selectFrom(
     const started = Date.now();
     const reason = await tryCandidate(candidate);
     if (reason === null) {
-      log(`Backend '${candidate.name}' passed its smoke test in ${Date.now() - started} ms; using it`);
-      return { name: candidate.name, skipped };
+      const device = candidate.describe?.() ?? null;
+      log(`Backend '${candidate.name}' passed its smoke test in ${Date.now() - started} ms; using it${device === null ? '' : ` on ${device}`}`);
+      return device === null ? { name: candidate.name, skipped } : { name: candidate.name, skipped, device };
     }
     if (candidate === first) {
       log(`Requested backend '${candidate.name}' cannot be used: ${reason}; trying the others in order`);

@@ -1,7 +1,8 @@
 // The one-step smoke test every backend candidate must pass before a run uses it: on the current
 // backend, a tiny model (embedding gather + input, 4×3 · 3×2 matMul, softmax cross-entropy) does a
 // forward pass, a backward pass and one SGD step. Loss, gradients and updated weights must be
-// finite and match the same computation done here in plain JavaScript (float64).
+// finite and match the same computation done here in plain JavaScript (float64). Results are
+// read asynchronously: WebGPU in Node has no synchronous read.
 
 import * as tf from '@tensorflow/tfjs';
 import { errorLine } from './optionalPackage';
@@ -65,7 +66,7 @@ function compare(what: string, got: ArrayLike<number>, want: readonly number[]):
   return null;
 }
 
-function runStep(): string | null {
+async function runStep(): Promise<string | null> {
   // tidy frees the initial tensors; it never disposes variables.
   const w = tf.tidy(() => tf.variable(tf.tensor2d(W), true));
   const emb = tf.tidy(() => tf.variable(tf.tensor2d(E), true));
@@ -82,14 +83,16 @@ function runStep(): string | null {
       const dE = grads[emb.name];
       if (dW === undefined || dE === undefined) throw new Error('a gradient is missing');
       w.assign(tf.sub(w, tf.mul(dW, LR)));
-      return { loss: value.dataSync(), dW: dW.dataSync(), dE: dE.dataSync(), newW: w.dataSync() };
+      return { loss: value, dW, dE, newW: tf.clone(w) };
     });
+    const [loss, dW, dE, newW] = await Promise.all([got.loss.data(), got.dW.data(), got.dE.data(), got.newW.data()]);
+    tf.dispose([got.loss, got.dW, got.dE, got.newW]);
     const want = expected();
     return (
-      compare('loss', got.loss, [want.loss]) ??
-      compare('weight gradient', got.dW, want.dW) ??
-      compare('embedding gradient', got.dE, want.dE) ??
-      compare('updated weight', got.newW, want.newW)
+      compare('loss', loss, [want.loss]) ??
+      compare('weight gradient', dW, want.dW) ??
+      compare('embedding gradient', dE, want.dE) ??
+      compare('updated weight', newW, want.newW)
     );
   } finally {
     w.dispose();
@@ -98,9 +101,9 @@ function runStep(): string | null {
 }
 
 /** Runs the one-step test on the current backend: null when it passes, else why it failed. */
-export function runSmokeTest(): string | null {
+export async function runSmokeTest(): Promise<string | null> {
   try {
-    const problem = runStep();
+    const problem = await runStep();
     return problem === null ? null : `smoke test gave wrong numbers: ${problem}`;
   } catch (err) {
     return `smoke test failed: ${errorLine(err)}`;

@@ -2,30 +2,38 @@
 //   norm = sqrt(Σ_g Σ g²);  scale = maxNorm / max(norm, maxNorm);  g ← g · scale
 // maxNorm ≤ 0 disables clipping (the norm is still computed and returned, e.g. for logging).
 // As in TensorFlow, a non-finite norm turns every gradient into NaN; callers should check the
-// returned norm and skip such a step.
+// loss or the norm and skip such a step.
 //
-// Ownership: the input tensors are never disposed. When scaling is needed the returned map holds
-// new tensors; otherwise it holds the input tensors themselves. Disposing both maps is safe.
+// Everything stays on the backend's device: nothing is read back synchronously, so it works on
+// backends without synchronous reads (WebGPU in Node) and costs no GPU round trip per step. With
+// clipping on, the scale is exactly 1 when the norm is within bounds.
+//
+// Ownership: the input tensors are never disposed. The returned norm is a new scalar. With
+// clipping on, the returned map holds new tensors; with it off, the input tensors themselves.
 
 import * as tf from '@tensorflow/tfjs';
 
-export function globalNorm(grads: Map<string, tf.Tensor>): number {
-  if (grads.size === 0) return 0;
+export function globalNorm(grads: Map<string, tf.Tensor>): tf.Scalar {
+  if (grads.size === 0) return tf.scalar(0);
   return tf.tidy(() => {
     const squares = [...grads.values()].map((g) => tf.sum(tf.square(tf.cast(g, 'float32'))));
-    return tf.sqrt(tf.addN(squares)).dataSync()[0];
+    return tf.sqrt(tf.addN(squares)) as tf.Scalar;
   });
 }
 
 export function clipByGlobalNorm(
   grads: Map<string, tf.Tensor>,
   maxNorm: number,
-): { grads: Map<string, tf.Tensor>; norm: number } {
+): { grads: Map<string, tf.Tensor>; norm: tf.Scalar } {
   const norm = globalNorm(grads);
   if (!(maxNorm > 0)) return { grads: new Map(grads), norm };
-  if (Number.isFinite(norm) && norm <= maxNorm) return { grads: new Map(grads), norm };
-  const scale = Number.isFinite(norm) ? maxNorm / norm : Number.NaN;
+  const scale = tf.tidy(() => {
+    const bounded = tf.div(tf.scalar(maxNorm), tf.maximum(norm, tf.scalar(maxNorm)));
+    // tf.maximum(Infinity, m) is Infinity (scale 0); TensorFlow gives NaN for any non-finite norm.
+    return tf.where(tf.isFinite(norm), bounded, tf.scalar(Number.NaN));
+  });
   const clipped = new Map<string, tf.Tensor>();
   for (const [name, g] of grads) clipped.set(name, tf.tidy(() => tf.mul(g, scale)));
+  scale.dispose();
   return { grads: clipped, norm };
 }

@@ -9,6 +9,8 @@ import { predictRows, batchLoss, forward, type ModelPair } from './forward';
 import type { LabelCodec } from './labels';
 import { learningRateAt } from './schedule';
 import { clipByGlobalNorm } from './clipByGlobalNorm';
+import { UserError } from '../userError';
+import { explainGpuFailure, takeGpuFailure } from '../backends/webgpu/gpuErrors';
 import type { AdamW } from './optimizer';
 import { SeededRng } from './rng';
 import type { TrainingState } from './trainingState';
@@ -153,6 +155,8 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
           return value;
         });
         recentLoss = (await lossValue.data())[0];
+        const gpuFailure = takeGpuFailure();
+        if (gpuFailure !== null) throw new UserError(explainGpuFailure(gpuFailure, config.batchSize, config.technique));
         // Yield to the event loop so file appends, IPC messages and stop requests are processed.
         await new Promise<void>((resolve) => setImmediate(resolve));
         lossValue.dispose();

@@ -21,20 +21,29 @@ test('clips by the global norm: scale = maxNorm / max(norm, maxNorm)', async () 
     ['b', tf.tensor2d([[12]])],
   ]);
   const before = tf.memory().numTensors;
-  assert.ok(Math.abs(globalNorm(grads) - 13) < 1e-6);
+  const norm = globalNorm(grads);
+  assert.ok(Math.abs((await norm.data())[0] - 13) < 1e-6);
+  norm.dispose();
   const clipped = clipByGlobalNorm(grads, 6.5);
-  assert.ok(Math.abs(clipped.norm - 13) < 1e-6);
+  assert.ok(Math.abs((await clipped.norm.data())[0] - 13) < 1e-6);
   closeTo(await values(clipped.grads.get('a')), [1.5, 2]);
   closeTo(await values(clipped.grads.get('b')), [6]);
   assert.deepEqual(clipped.grads.get('b')?.shape, [1, 1]);
-  assert.equal(tf.memory().numTensors, before + 2, 'only the clipped gradients are new');
-  tf.dispose([...clipped.grads.values()]);
+  assert.equal(tf.memory().numTensors, before + 3, 'only the clipped gradients and the norm are new');
+  tf.dispose([...clipped.grads.values(), clipped.norm]);
 
-  for (const maxNorm of [13, 20, 0, -1]) {
+  for (const maxNorm of [13, 20]) {
+    const within = clipByGlobalNorm(grads, maxNorm);
+    assert.deepEqual(await values(within.grads.get('a')), [3, 4], `maxNorm ${maxNorm}: scale exactly 1`);
+    assert.deepEqual(await values(within.grads.get('b')), [12]);
+    tf.dispose([...within.grads.values(), within.norm]);
+  }
+  for (const maxNorm of [0, -1]) {
     const same = clipByGlobalNorm(grads, maxNorm);
-    assert.ok(Math.abs(same.norm - 13) < 1e-6);
+    assert.ok(Math.abs((await same.norm.data())[0] - 13) < 1e-6);
     assert.equal(same.grads.get('a'), grads.get('a'), `maxNorm ${maxNorm} leaves gradients untouched`);
     assert.equal(same.grads.get('b'), grads.get('b'));
+    same.norm.dispose();
   }
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([...grads.values()]);
@@ -44,8 +53,11 @@ test('a non-finite norm gives NaN gradients (TensorFlow semantics); empty input 
   await tf.setBackend('cpu');
   const grads = new Map<string, tf.Tensor>([['a', tf.tensor1d([Infinity, 1])]]);
   const out = clipByGlobalNorm(grads, 1);
-  assert.equal(out.norm, Infinity);
+  assert.equal((await out.norm.data())[0], Infinity);
   assert.ok((await values(out.grads.get('a'))).every((v) => Number.isNaN(v)));
-  tf.dispose([...out.grads.values(), ...grads.values()]);
-  assert.deepEqual(clipByGlobalNorm(new Map(), 1), { grads: new Map(), norm: 0 });
+  tf.dispose([...out.grads.values(), ...grads.values(), out.norm]);
+  const empty = clipByGlobalNorm(new Map(), 1);
+  assert.equal(empty.grads.size, 0);
+  assert.equal((await empty.norm.data())[0], 0);
+  empty.norm.dispose();
 });
