@@ -34,6 +34,7 @@ const entries = [
   { in: 'src/extension.ts', out: 'dist/extension.js' },
   { in: 'src/worker/workerMain.ts', out: 'dist/worker.js' },
   { in: 'src/cli/cliMain.ts', out: 'dist/cli.js' },
+  { in: 'bench/gpuCheck.ts', out: 'dist/gpu-check.js' },
 ];
 
 // Webviews: every webview/<panel>/main.ts becomes dist/webview/<panel>.js (browser, iife).

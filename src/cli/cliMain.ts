@@ -4,9 +4,11 @@ import { describeError, isUserFacing } from '../engine/userError';
 import { flag, parseCli, type ParsedCli } from './cliArgs';
 import type { CliContext } from './cliContext';
 import { compareCommand } from './commands/compareCommand';
+import { doctorCommand } from './commands/doctorCommand';
 import { evalCommand } from './commands/evalCommand';
 import { exportCommand } from './commands/exportCommand';
 import { inspectCommand } from './commands/inspectCommand';
+import { modelsCommand } from './commands/modelsCommand';
 import { predictCommand } from './commands/predictCommand';
 import { resumeCommand } from './commands/resumeCommand';
 import { runsCommand } from './commands/runsCommand';
@@ -24,6 +26,8 @@ const COMMANDS: Record<string, (ctx: CliContext) => Promise<number>> = {
   export: exportCommand,
   sweep: sweepCommand,
   compare: compareCommand,
+  models: modelsCommand,
+  doctor: doctorCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

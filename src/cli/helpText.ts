@@ -34,8 +34,20 @@ Usage:
   finetune predict <run> <text | JSON object | file>
   finetune runs [--json]
   finetune export <run> --format tfjs [--merge] [--out DIR]
+  finetune doctor [--json] [--verbose]
+      GPU check: GPUs seen (nvidia-smi, WebGPU adapters), which backends load and why not, one
+      training step timed on each, the fix for each failure, and the backend a run would use.
+  finetune models [--json] [--cache DIR]
+      The catalog of base models: id, architecture, parameters, size, licence, and whether it is cached.
+  finetune models download <id> [--mirror URL] [--cache DIR] [--json]
+      Fetch a catalog model or any Hugging Face id (org/name[@revision]) into the cache (resumable,
+      checked); prints its folder. A model in the Hugging Face cache is used as it is.
 
 <run> is a run id, a unique prefix of one, a run folder, or "latest".
-Environment: FINETUNE_RUNS_DIR (default ./.finetune/runs), FINETUNE_BACKEND (force a backend).
+Environment: FINETUNE_RUNS_DIR (default ./.finetune/runs), FINETUNE_BACKEND (force a backend),
+FINETUNE_WEBGPU_ALLOW_SOFTWARE=1 (accept a software WebGPU adapter), FINETUNE_WEBGPU_VIA=auto|default|opengl.
+Models: FINETUNE_CACHE (default ~/.cache/finetune), FINETUNE_MODEL_MIRROR or HF_ENDPOINT (default
+https://huggingface.co), FINETUNE_OFFLINE=1 or HF_HUB_OFFLINE=1 (cached models only), HF_TOKEN (gated models),
+HF_HOME / HF_HUB_CACHE (where the Hugging Face cache is).
 Exit codes: 0 done, 1 error, 2 usage, 130 stopped (resume continues).
 `;

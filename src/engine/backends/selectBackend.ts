@@ -56,7 +56,7 @@ export function resolvePreferred(
 }
 
 /** Prepares, activates and smoke-tests one candidate: null when usable, else why not. */
-async function tryCandidate(candidate: BackendCandidate): Promise<string | null> {
+export async function tryCandidate(candidate: BackendCandidate): Promise<string | null> {
   try {
     const notReady = await candidate.prepare();
     if (notReady !== null) return notReady;

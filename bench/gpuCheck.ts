@@ -1,0 +1,108 @@
+// The GPU proof benchmark (bundled as dist/gpu-check.js; scripts/gpu-check.sh runs it): trains
+// the benchmark shapes for one epoch on each backend asked for, each case in its own process, and
+// prints one JSON line per case: steady-state ms/step and examples/s (from the second reported
+// step to the last, so shader compilation and warm-up are left out), the backend actually used
+// and its device. A case whose backend cannot be used prints the reason instead of numbers.
+// Usage: node dist/gpu-check.js [--backends webgpu,wasm] [--cases a,b] [--rows 640]
+
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BackendName, TrainConfig } from '../src/protocol/configTypes';
+import { RunStore } from '../src/storage/runStore';
+import { executeRun } from '../src/engine/runner/executeRun';
+import { makeTrainConfig } from '../src/engine/training/trainDefaults';
+import { tempDir, writeTabularCsv, writeTextCsv } from '../test/unit/helpers/fixtures';
+
+interface GpuCase {
+  name: string;
+  dataset: 'text' | 'tabular';
+  choices: Partial<TrainConfig>;
+}
+
+const CASES: GpuCase[] = [
+  { name: 'nn-sentiment/lora', dataset: 'text', choices: { technique: 'lora', batchSize: 32 } },
+  { name: 'nn-sentiment/full', dataset: 'text', choices: { technique: 'full', batchSize: 32 } },
+  { name: 'nn-sentiment/lora-b128', dataset: 'text', choices: { technique: 'lora', batchSize: 128 } },
+  { name: 'mlp/full', dataset: 'tabular', choices: { technique: 'full', model: 'mlp', batchSize: 32 } },
+  { name: 'mlp/full-b512', dataset: 'tabular', choices: { technique: 'full', model: 'mlp', batchSize: 512 } },
+];
+
+async function runCase(c: GpuCase, backend: BackendName, rows: number): Promise<Record<string, unknown>> {
+  const dir = tempDir('finetune-gpu-check-');
+  const file = c.dataset === 'text' ? writeTextCsv(dir, rows) : writeTabularCsv(dir, rows * 8);
+  const store = new RunStore(path.join(dir, 'runs'));
+  const config = makeTrainConfig(file, {
+    ...c.choices,
+    epochs: 1,
+    backend,
+    split: { validation: 0.1, test: 0.1 },
+    earlyStopping: { metric: 'loss', mode: 'min', patience: 0 },
+  });
+  const run = await store.createRun(config);
+  let first: number | null = null;
+  let last = 0;
+  let stepsAfterFirst = 0;
+  const result = await executeRun(store, run.id, {
+    resume: false,
+    extraEpochs: 0,
+    shouldStop: () => false,
+    events: {
+      started: () => undefined,
+      progress: () => undefined,
+      metrics: (events) => {
+        const n = events.filter((e) => e.split === 'train' && e.name === 'loss').length;
+        if (n === 0) return;
+        const now = performance.now();
+        if (first === null) first = now;
+        else {
+          stepsAfterFirst += n;
+          last = now;
+        }
+      },
+      checkpointSaved: () => undefined,
+      evaluated: () => undefined,
+      log: () => undefined,
+    },
+  });
+  const record = await store.readRun(run.id);
+  const used = record.backend?.name ?? null;
+  const base = { bench: c.name, asked: backend, backend: used, device: record.backend?.device ?? null, batchSize: config.batchSize };
+  if (used !== backend) {
+    return { ...base, error: `${backend} not used: ${record.backend?.skipped.find((s) => s.name === backend)?.reason ?? result.status}` };
+  }
+  const msPerStep = stepsAfterFirst > 0 && first !== null ? (last - first) / stepsAfterFirst : Number.NaN;
+  return {
+    ...base,
+    steps: stepsAfterFirst + 1,
+    msPerStep: Math.round(msPerStep * 10) / 10,
+    examplesPerSecond: Math.round((config.batchSize * 1000) / msPerStep),
+    trainingSeconds: record.trainingSeconds,
+    trainableParams: record.model?.trainableParams,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { backends: { type: 'string' }, cases: { type: 'string' }, rows: { type: 'string' }, case: { type: 'string' }, backend: { type: 'string' } } });
+  const rows = Number(values.rows ?? 640);
+  if (values.case !== undefined) {
+    const c = CASES.find((x) => x.name === values.case);
+    if (c === undefined) throw new Error(`unknown case ${values.case}`);
+    console.log(JSON.stringify(await runCase(c, (values.backend ?? 'wasm') as BackendName, rows)));
+    return;
+  }
+  const backends = (values.backends ?? 'webgpu,wasm').split(',');
+  const only = values.cases === undefined ? null : new Set(values.cases.split(','));
+  for (const c of CASES) {
+    if (only !== null && !only.has(c.name)) continue;
+    for (const backend of backends) {
+      const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1] ?? __filename, '--case', c.name, '--backend', backend, '--rows', String(rows)], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+      if (r.status !== 0) console.log(JSON.stringify({ bench: c.name, asked: backend, error: `exit ${r.status}: ${(r.stderr ?? '').split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ')}` }));
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
