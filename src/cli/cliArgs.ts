@@ -38,6 +38,10 @@ export const OPTION_SPEC = {
   metric: { type: 'string' },
   'all-settings': { type: 'boolean' },
   evaluation: { type: 'string' },
+  'max-length': { type: 'string' },
+  mirror: { type: 'string' },
+  cache: { type: 'string' },
+  offline: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTION_SPEC;
