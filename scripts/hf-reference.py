@@ -60,25 +60,34 @@ def batch(pad_id, lengths, seq, low, high, first=None, last=None):
         mask[r, :n] = 1
     return ids, mask
 
-# BERT, with a real WordPiece tokenizer (tokenizer.json + vocab.txt) and token ids of sentences.
+# BERT, with a real WordPiece tokenizer built by the `tokenizers` library (the Rust library behind
+# transformers' fast tokenizers; transformers 5's BertTokenizer(vocab_file=...) ignores the file).
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
 bert_dir = os.path.join(out, "bert")
 os.makedirs(bert_dir, exist_ok=True)
 with open(os.path.join(bert_dir, "vocab.txt"), "w") as f:
     f.write("\n".join(VOCAB) + "\n")
-try:
-    from transformers import BertTokenizerFast as BertTok
-except ImportError:  # transformers 5 folds the fast tokenizer into BertTokenizer
-    from transformers import BertTokenizer as BertTok
-tok = BertTok(vocab_file=os.path.join(bert_dir, "vocab.txt"), do_lower_case=True)
-tok.save_pretrained(bert_dir)
-enc = tok(SENTENCES, padding="max_length", truncation=True, max_length=12, return_tensors="pt")
+wp = Tokenizer(models.WordPiece(vocab={t: i for i, t in enumerate(VOCAB)}, unk_token="[UNK]", max_input_chars_per_word=100))
+wp.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=True)
+wp.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+wp.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+                                                  special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+wp.enable_truncation(max_length=12)
+wp.enable_padding(length=12, pad_id=0, pad_token="[PAD]")
+wp.save(os.path.join(bert_dir, "tokenizer.json"))
+encs = wp.encode_batch(SENTENCES)
+sent_ids = torch.tensor([e.ids for e in encs])
+sent_mask = torch.tensor([e.attention_mask for e in encs])
+rand_ids, rand_mask = batch(0, [12, 7, 3], 12, 5, len(VOCAB), first=2, last=3)
 bert = BertForSequenceClassification(BertConfig(vocab_size=len(VOCAB), hidden_size=32, num_hidden_layers=2,
                                                 num_attention_heads=4, intermediate_size=37,
                                                 max_position_embeddings=64, num_labels=3))
 bert.save_pretrained(bert_dir, safe_serialization=True)
-save_reference(bert, bert_dir, enc["input_ids"], enc["attention_mask"],
-               {"sentences": SENTENCES, "max_length": 12,
-                "tokens": [tok.convert_ids_to_tokens(row) for row in enc["input_ids"].tolist()]})
+ids = torch.cat([sent_ids, rand_ids])
+mask = torch.cat([sent_mask, rand_mask])
+save_reference(bert, bert_dir, ids, mask,
+               {"sentences": SENTENCES, "max_length": 12, "tokens": [e.tokens for e in encs]})
+enc = {"input_ids": ids, "attention_mask": mask}
 
 # The same BERT stored in bfloat16 (weights rounded); reference computed in float32 from them.
 bf16_dir = os.path.join(out, "bert-bf16")
