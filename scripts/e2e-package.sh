@@ -22,6 +22,13 @@ fi
 IGNORE="$(mktemp)"
 trap 'rm -f "$IGNORE"' EXIT
 { cat .vscodeignore 2>/dev/null || true; printf '\n.e2e-cache/**\ntest/**\n.gitignore\n'; } > "$IGNORE"
+# A package for this platform (as `vsce package --target` publishes one per platform): Dawn's
+# binaries for the other platforms (about 110 MB) stay out.
+target="$(node -p "process.platform === 'darwin' ? 'darwin-universal' : process.platform + '-' + process.arch")"
+for dir in node_modules/webgpu/dist/*/; do
+  name="$(basename "$dir")"
+  [[ "$name" == "$target" ]] || printf 'node_modules/webgpu/dist/%s/**\n' "$name" >> "$IGNORE"
+done
 
 # --allow-missing-repository / --skip-license: the manifest has no repository field and no LICENSE file
 # (vsce would otherwise ask on stdin). Dependencies are included (no --no-dependencies).

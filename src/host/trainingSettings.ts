@@ -13,6 +13,8 @@ export interface TrainingSettings {
   /** A Node.js executable for workers; '' = VS Code's own runtime. */
   nodePath: string;
   defaultTechnique: TechniqueName;
+  /** Let WebGPU use a software adapter (FINETUNE_WEBGPU_ALLOW_SOFTWARE=1); off: such adapters are refused. */
+  allowSoftwareGpu?: boolean;
 }
 
 const BACKENDS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
@@ -32,6 +34,7 @@ export function parseTrainingSettings(get: (key: string) => unknown): TrainingSe
       typeof concurrent === 'number' && Number.isFinite(concurrent) ? Math.min(MAX_CONCURRENT, Math.max(1, Math.floor(concurrent))) : 1,
     nodePath: typeof get('nodePath') === 'string' ? String(get('nodePath')).trim() : '',
     defaultTechnique: oneOf(get('defaultTechnique'), TECHNIQUES, 'lora'),
+    allowSoftwareGpu: get('allowSoftwareGpu') === true,
   };
 }
 

@@ -72,6 +72,13 @@ const DEVICES: Record<string, string> = {
   cpu: 'CPU (JavaScript)',
 };
 
+/** "GPU (WebGPU): nvidia-h100-80gb-hbm3, …" when the backend named its device, else the kind and the machine. */
+function deviceText(name: string, device: string | undefined, env: RunRecord['environment']): string {
+  const kind = DEVICES[name] ?? name;
+  if (device !== undefined && device !== '') return `${kind}: ${device}`;
+  return `${kind}${env ? `, ${env.cpus} cores, ${env.platform}-${env.arch}` : ''}`;
+}
+
 /** Optimizer steps per epoch, or null while unknown. */
 export function stepsPerEpoch(run: RunRecord): number | null {
   const train = run.dataset?.split.train ?? 0;
@@ -153,7 +160,7 @@ export function headerView(state: DashboardState, facts: CurveFacts, now: number
     eta: run.status === 'completed' ? 'done' : formatDuration(etaSeconds(state, facts, now)),
     throughput: formatRate(throughput),
     backend: run.backend?.name ?? (run.config.backend ? `${run.config.backend} (requested)` : 'not chosen yet'),
-    device: run.backend ? `${DEVICES[run.backend.name] ?? run.backend.name}${env ? `, ${env.cpus} cores, ${env.platform}-${env.arch}` : ''}` : '—',
+    device: run.backend ? deviceText(run.backend.name, run.backend.device, env) : '—',
     skipped: (run.backend?.skipped ?? []).map((s) => `${s.name}: ${s.reason}`),
     technique: techniqueText(run),
     parameters: run.model

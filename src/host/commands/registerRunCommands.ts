@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CliCancelledError } from '../cliProcess';
 import { isRunRef, type RunRef } from '../extensionServices';
 import { showError } from '../showError';
+import { checkGpu } from './checkGpuCommand';
 import { checkpointRefOf, runRefOf, runRefsOf, toRunRef } from './commandArgs';
 import type { CommandDeps } from './commandDeps';
 import { deleteRuns } from './deleteRunCommand';
@@ -35,6 +36,7 @@ export function registerRunCommands(deps: CommandDeps): vscode.Disposable {
     });
   return vscode.Disposable.from(
     register('finetune.runs.refresh', () => deps.refresh()),
+    register('finetune.checkGpu', () => checkGpu(deps)),
     register('finetune.dataset.quickStart', (arg) => quickStart(deps, arg)),
     register('finetune.dataset.sweep', (arg) => sweepDataset(deps, arg)),
     register('finetune.run.stop', (arg, selection) => stopRuns(deps, runRefsOf(arg, selection))),

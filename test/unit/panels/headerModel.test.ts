@@ -95,3 +95,11 @@ test('formats: values, durations, rates', () => {
   assert.equal(formatRate(12.345), '12.3 examples/s');
   assert.equal(formatRate(0), '—');
 });
+
+test('header: a backend that names its device (the WebGPU adapter) shows it', () => {
+  const state = sampleState();
+  const run = { ...state.run, backend: { name: 'webgpu' as const, skipped: [], device: 'nvidia: nvidia-h100-80gb-hbm3' } };
+  const view = headerView({ ...state, run }, facts, NOW);
+  assert.equal(view.backend, 'webgpu');
+  assert.equal(view.device, 'GPU (WebGPU): nvidia: nvidia-h100-80gb-hbm3');
+});
