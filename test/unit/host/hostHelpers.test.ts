@@ -12,11 +12,11 @@ import { runRefOf, runRefsOf, checkpointRefOf } from '../../../src/host/commands
 import { tempDir } from '../helpers/fixtures';
 
 test('settings: defaults and clamping of bad values', () => {
-  assert.deepEqual(parseTrainingSettings(() => undefined), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora' });
-  const values: Record<string, unknown> = { backend: 'wasm', concurrentRuns: 40, nodePath: ' /usr/bin/node ', defaultTechnique: 'features' };
-  assert.deepEqual(parseTrainingSettings((k) => values[k]), { backend: 'wasm', concurrentRuns: 16, nodePath: '/usr/bin/node', defaultTechnique: 'features' });
-  const bad: Record<string, unknown> = { backend: 'tpu', concurrentRuns: 0, nodePath: 3, defaultTechnique: 'magic' };
-  assert.deepEqual(parseTrainingSettings((k) => bad[k]), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora' });
+  assert.deepEqual(parseTrainingSettings(() => undefined), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false });
+  const values: Record<string, unknown> = { backend: 'wasm', concurrentRuns: 40, nodePath: ' /usr/bin/node ', defaultTechnique: 'features', allowSoftwareGpu: true };
+  assert.deepEqual(parseTrainingSettings((k) => values[k]), { backend: 'wasm', concurrentRuns: 16, nodePath: '/usr/bin/node', defaultTechnique: 'features', allowSoftwareGpu: true });
+  const bad: Record<string, unknown> = { backend: 'tpu', concurrentRuns: 0, nodePath: 3, defaultTechnique: 'magic', allowSoftwareGpu: 'yes' };
+  assert.deepEqual(parseTrainingSettings((k) => bad[k]), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false });
 });
 
 test('engine launch: VS Code runtime as node, or the configured node; backend as FINETUNE_BACKEND', () => {
@@ -25,6 +25,9 @@ test('engine launch: VS Code runtime as node, or the configured node; backend as
   });
   assert.deepEqual(engineLaunchFor('/x/cli.js', { backend: 'cpu', nodePath: '/n/node' }), {
     workerScript: '/x/cli.js', execPath: '/n/node', runAsNode: false, env: { FINETUNE_BACKEND: 'cpu' },
+  });
+  assert.deepEqual(engineLaunchFor('/x/worker.js', { backend: 'webgpu', nodePath: '', allowSoftwareGpu: true }, '/e').env, {
+    FINETUNE_BACKEND: 'webgpu', FINETUNE_WEBGPU_ALLOW_SOFTWARE: '1',
   });
 });
 
