@@ -4,6 +4,7 @@
 // step to the last, so shader compilation and warm-up are left out), the backend actually used
 // and its device. A case whose backend cannot be used prints the reason instead of numbers.
 // Usage: node dist/gpu-check.js [--backends webgpu,wasm] [--cases a,b] [--rows 640]
+//        node dist/gpu-check.js --overhead [--backend webgpu]   (kernel-call cost, read latency, matMul rate)
 
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -13,6 +14,8 @@ import { RunStore } from '../src/storage/runStore';
 import { executeRun } from '../src/engine/runner/executeRun';
 import { makeTrainConfig } from '../src/engine/training/trainDefaults';
 import { tempDir, writeTabularCsv, writeTextCsv } from '../test/unit/helpers/fixtures';
+import { selectBackend } from '../src/engine/backends/selectBackend';
+import { measureOverhead } from './webgpuOverhead';
 
 interface GpuCase {
   name: string;
@@ -83,8 +86,13 @@ async function runCase(c: GpuCase, backend: BackendName, rows: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { backends: { type: 'string' }, cases: { type: 'string' }, rows: { type: 'string' }, case: { type: 'string' }, backend: { type: 'string' } } });
+  const { values } = parseArgs({ options: { backends: { type: 'string' }, cases: { type: 'string' }, rows: { type: 'string' }, case: { type: 'string' }, backend: { type: 'string' }, overhead: { type: 'boolean' } } });
   const rows = Number(values.rows ?? 640);
+  if (values.overhead === true) {
+    const choice = await selectBackend((values.backend ?? 'webgpu') as BackendName, () => undefined);
+    console.log(JSON.stringify({ overhead: true, flags: process.env.FINETUNE_TFJS_FLAGS ?? '', device: choice.device ?? null, ...(await measureOverhead()) }));
+    return;
+  }
   if (values.case !== undefined) {
     const c = CASES.find((x) => x.name === values.case);
     if (c === undefined) throw new Error(`unknown case ${values.case}`);

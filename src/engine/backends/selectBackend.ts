@@ -23,6 +23,7 @@ import type { BackendCandidate } from './backendCandidate';
 import { cpuCandidate, wasmCandidate } from './jsCandidates';
 import { errorLine } from './optionalPackage';
 import { runSmokeTest } from './smokeTest';
+import { applyTfjsFlags, TFJS_FLAGS_ENV } from './tfjsFlags';
 import { tensorflowCpuCandidate, tensorflowGpuCandidate } from './tensorflowCandidates';
 import { webgpuCandidate } from './webgpuCandidate';
 
@@ -87,6 +88,7 @@ export async function selectFrom(
     const started = Date.now();
     const reason = await tryCandidate(candidate);
     if (reason === null) {
+      for (const line of applyTfjsFlags(process.env[TFJS_FLAGS_ENV])) log(line);
       const device = candidate.describe?.() ?? null;
       log(`Backend '${candidate.name}' passed its smoke test in ${Date.now() - started} ms; using it${device === null ? '' : ` on ${device}`}`);
       return device === null ? { name: candidate.name, skipped } : { name: candidate.name, skipped, device };
