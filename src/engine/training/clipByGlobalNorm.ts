@@ -13,11 +13,25 @@
 
 import * as tf from '@tensorflow/tfjs';
 
+/** Tensors per addN: within every WebGPU device's storage-buffer limit (7 inputs + 1 output). */
+const ADD_GROUP = 7;
+
 export function globalNorm(grads: Map<string, tf.Tensor>): tf.Scalar {
   if (grads.size === 0) return tf.scalar(0);
   return tf.tidy(() => {
     const squares = [...grads.values()].map((g) => tf.sum(tf.square(tf.cast(g, 'float32'))));
-    return tf.sqrt(tf.addN(squares)) as tf.Scalar;
+    // Summed in groups: one addN over every weight binds one GPU buffer per weight, and WebGPU
+    // devices allow only 8 to 16 storage buffers per shader (a BERT has ~200 weights).
+    let partial: tf.Tensor[] = squares;
+    while (partial.length > 1) {
+      const next: tf.Tensor[] = [];
+      for (let i = 0; i < partial.length; i += ADD_GROUP) {
+        const group = partial.slice(i, i + ADD_GROUP);
+        next.push(group.length === 1 ? group[0] : tf.addN(group));
+      }
+      partial = next;
+    }
+    return tf.sqrt(partial[0]) as tf.Scalar;
   });
 }
 

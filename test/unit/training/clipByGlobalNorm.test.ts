@@ -61,3 +61,17 @@ test('a non-finite norm gives NaN gradients (TensorFlow semantics); empty input 
   assert.equal((await empty.norm.data())[0], 0);
   empty.norm.dispose();
 });
+
+test('the norm of many gradients (summed in groups) matches a direct sum', async () => {
+  await tf.setBackend('cpu');
+  const grads = new Map<string, tf.Tensor>();
+  let want = 0;
+  for (let i = 0; i < 50; i++) {
+    const values = [i * 0.1, -i * 0.05, 1];
+    want += values.reduce((s, v) => s + v * v, 0);
+    grads.set(`w${i}`, tf.tensor1d(values));
+  }
+  const norm = globalNorm(grads);
+  assert.ok(Math.abs((await norm.data())[0] - Math.sqrt(want)) < 1e-4);
+  tf.dispose([norm, ...grads.values()]);
+});
