@@ -14,6 +14,7 @@ import { executeRun } from '../src/engine/runner/executeRun';
 import { makeTrainConfig } from '../src/engine/training/trainDefaults';
 import { tempDir, writeTabularCsv, writeTextCsv } from '../test/unit/helpers/fixtures';
 import { runRepeats } from './fastPathRepeats';
+import { activeGruKernel } from '../src/engine/backends/fastPaths/fusedBidirectionalGru';
 
 interface BenchCase {
   name: string;
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
         bench: c.name,
         backend: record.backend?.name,
         fastPaths: record.backend?.fastPaths ?? [],
+        gruKernel: activeGruKernel().name,
         trainRows,
         steps,
         batchSize: config.batchSize,

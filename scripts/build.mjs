@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWasmKernels } from './buildWasmKernels.mjs';
 
 const external = [
   'vscode',
@@ -58,4 +59,5 @@ await Promise.all([
     }),
   ),
 ]);
-console.log(`built ${[...entries, ...webviews].map((e) => e.out).join(', ')}`);
+const kernels = buildWasmKernels();
+console.log(`built ${[...entries, ...webviews].map((e) => e.out).concat(kernels).join(', ')}`);

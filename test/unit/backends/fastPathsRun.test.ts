@@ -5,6 +5,7 @@ import { tempDir, writeTabularCsv } from '../helpers/fixtures';
 import { createAndRun } from '../helpers/runHelpers';
 import { FAST_PATHS_ENV_VAR } from '../../../src/engine/backends/fastPaths/fastPathsSwitch';
 import { WASM_MATMUL_FAST_PATH } from '../../../src/engine/backends/fastPaths/wasmMatMulOverride';
+import { FUSED_GRU_FAST_PATH } from '../../../src/engine/backends/fastPaths/fusedBidirectionalGru';
 import { matMulRouteCounts } from '../../../src/engine/backends/fastPaths/transposedMatMulKernel';
 import { createPrinter } from '../../../src/cli/progressPrinter';
 
@@ -36,7 +37,7 @@ test('a wasm run records its fast paths; FINETUNE_FAST_PATHS=0 changes speed, no
   const off = await runWith('0');
   assert.ok(during > before, 'the run re-routed matMuls');
   assert.equal(rerouted(), during, 'switched off, nothing is re-routed');
-  assert.deepEqual(on.fastPaths, [WASM_MATMUL_FAST_PATH]);
+  assert.deepEqual(on.fastPaths, [WASM_MATMUL_FAST_PATH, 'wasm-typed-gather', 'wasm-broadcast-equal', FUSED_GRU_FAST_PATH]);
   assert.deepEqual(off.fastPaths, []);
   assert.equal(on.metrics.length, off.metrics.length);
   on.metrics.forEach(([split, name, step, value], i) => {

@@ -11,6 +11,7 @@ import {
 import { matMulRouteCounts } from '../../../src/engine/backends/fastPaths/transposedMatMulKernel';
 import { installFastPaths } from '../../../src/engine/backends/fastPaths/installFastPaths';
 import { FAST_PATHS_ENV_VAR } from '../../../src/engine/backends/fastPaths/fastPathsSwitch';
+import { FUSED_GRU_FAST_PATH } from '../../../src/engine/backends/fastPaths/fusedBidirectionalGru';
 
 const RTOL = 1e-4;
 
@@ -266,11 +267,12 @@ test('refuses to install on another tfjs version, and says why', () => {
   assert.equal(isWasmMatMulOverrideEnabled(), false);
 });
 
-test('installFastPaths: on by default for wasm, nothing for cpu, FINETUNE_FAST_PATHS=0 turns it off', () => {
+test('installFastPaths: on by default for wasm, only the fused GRU for cpu, FINETUNE_FAST_PATHS=0 turns it off', () => {
   const lines: string[] = [];
   const log = (line: string): void => void lines.push(line);
-  assert.deepEqual(installFastPaths('cpu', log, {}), []);
-  assert.deepEqual(installFastPaths('wasm', log, {}), [WASM_MATMUL_FAST_PATH]);
+  assert.deepEqual(installFastPaths('cpu', log, {}), [FUSED_GRU_FAST_PATH]);
+  assert.deepEqual(installFastPaths('webgpu', log, {}), []);
+  assert.deepEqual(installFastPaths('wasm', log, {}), [WASM_MATMUL_FAST_PATH, 'wasm-typed-gather', 'wasm-broadcast-equal', FUSED_GRU_FAST_PATH]);
   assert.equal(isWasmMatMulOverrideEnabled(), true);
   assert.deepEqual(installFastPaths('wasm', log, { [FAST_PATHS_ENV_VAR]: '0' }), []);
   assert.equal(isWasmMatMulOverrideEnabled(), false);

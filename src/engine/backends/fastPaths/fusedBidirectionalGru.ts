@@ -10,8 +10,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { fastPathsEnabled } from './fastPathsSwitch';
-import { gruBackward, gruForward } from './gruRecurrence';
-import type { GruOptions } from './gruRecurrence';
+import { typescriptGruKernel } from './gruRecurrence';
+import type { GruKernel, GruOptions } from './gruRecurrence';
+import { gruWasmKernel } from './wasmGruKernel';
 
 /** The name the run records for this fast path. */
 export const FUSED_GRU_FAST_PATH = 'fused-bidirectional-gru';
@@ -25,6 +26,15 @@ export const fusedGruCounts = { forward: 0, backward: 0 };
 /** True when FtBidirectionalGru should use the fused op on `backendName` (default: the active backend). */
 export function fusedGruApplies(backendName: string = tf.getBackend(), env: NodeJS.ProcessEnv = process.env): boolean {
   return FUSED_GRU_BACKENDS.includes(backendName) && fastPathsEnabled(env);
+}
+
+/** FINETUNE_GRU_KERNEL=ts picks the TypeScript kernel even where the wasm one is built (benchmarks, tests). */
+export const GRU_KERNEL_ENV_VAR = 'FINETUNE_GRU_KERNEL';
+
+/** The kernel the fused op runs: the wasm SIMD one when built and loadable, else the TypeScript one. */
+export function activeGruKernel(env: NodeJS.ProcessEnv = process.env): GruKernel {
+  if (env[GRU_KERNEL_ENV_VAR]?.trim().toLowerCase() === 'ts') return typescriptGruKernel;
+  return gruWasmKernel() ?? typescriptGruKernel;
 }
 
 function float32Data(t: tf.Tensor, what: string): Float32Array {
@@ -49,10 +59,11 @@ export function fusedBidirectionalGru(proj: tf.Tensor3D, kernelF: tf.Tensor2D, k
   }
   const dims = { batch, time, units };
   const outShape = options.returnSequences ? [batch, time, 2 * units] : [batch, 2 * units];
+  const kernel = activeGruKernel();
   const op = tf.customGrad((...args) => {
     const [p, kf, kb] = args.filter((a): a is tf.Tensor => a instanceof tf.Tensor);
     fusedGruCounts.forward++;
-    const { output, tape } = gruForward(
+    const { output, backward } = kernel.run(
       float32Data(p, 'the projections'),
       [float32Data(kf, 'the forward recurrent kernel'), float32Data(kb, 'the backward recurrent kernel')],
       dims,
@@ -63,7 +74,7 @@ export function fusedBidirectionalGru(proj: tf.Tensor3D, kernelF: tf.Tensor2D, k
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         fusedGruCounts.backward++;
         const g = Array.isArray(dy) ? dy[0] : dy;
-        const { dProj, dKernels } = gruBackward(tape, float32Data(g, 'the output gradient'));
+        const { dProj, dKernels } = backward(float32Data(g, 'the output gradient'));
         return [tf.tensor(dProj, proj.shape, 'float32'), tf.tensor(dKernels[0], kernelF.shape, 'float32'), tf.tensor(dKernels[1], kernelB.shape, 'float32')];
       },
     };

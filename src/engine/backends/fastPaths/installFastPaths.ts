@@ -1,21 +1,44 @@
 // The one call the run makes after choosing its backend: installs the CPU fast paths that apply
 // to it (unless FINETUNE_FAST_PATHS=0 turns them off) and returns the names of those in use, for
-// run.json's backend record. Today: the wasm matMul re-route (wasmMatMulOverride.ts).
+// run.json's backend record. On wasm: the matMul re-route (wasmMatMulOverride.ts), the embedding
+// lookup (wasmGatherKernel.ts) and broadcasting Equal of max gradients (wasmEqualKernel.ts) on the
+// wasm heap; on wasm and cpu: the fused bidirectional GRU (fusedBidirectionalGru.ts), which needs
+// no installing: FtBidirectionalGru asks fusedGruApplies() at each call, with the same switch, so
+// evaluation, prediction and export use it too.
 
 import { fastPathsEnabled, FAST_PATHS_ENV_VAR } from './fastPathsSwitch';
+import { activeGruKernel, FUSED_GRU_FAST_PATH, fusedGruApplies } from './fusedBidirectionalGru';
+import { gruWasmUnavailableReason } from './wasmGruKernel';
 import { disableWasmMatMulOverride, enableWasmMatMulOverride, WASM_MATMUL_FAST_PATH } from './wasmMatMulOverride';
+import { wasmGatherOverride } from './wasmGatherKernel';
+import { wasmEqualOverride } from './wasmEqualKernel';
+
+/** The wasm kernel overrides besides the matMul one, in the order they are recorded. */
+export const WASM_KERNEL_OVERRIDES = [wasmGatherOverride, wasmEqualOverride];
 
 export function installFastPaths(backendName: string, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): string[] {
   if (!fastPathsEnabled(env)) {
     disableWasmMatMulOverride();
+    for (const o of WASM_KERNEL_OVERRIDES) o.disable();
     log(`CPU fast paths off (${FAST_PATHS_ENV_VAR}=${env[FAST_PATHS_ENV_VAR] ?? ''})`);
     return [];
   }
-  if (backendName !== 'wasm') return [];
-  const reason = enableWasmMatMulOverride();
-  if (reason !== null) {
-    log(`Fast path ${WASM_MATMUL_FAST_PATH} not installed: ${reason}`);
-    return [];
+  const names: string[] = [];
+  if (backendName === 'wasm') {
+    const reason = enableWasmMatMulOverride();
+    if (reason === null) names.push(WASM_MATMUL_FAST_PATH);
+    else log(`Fast path ${WASM_MATMUL_FAST_PATH} not installed: ${reason}`);
+    for (const o of WASM_KERNEL_OVERRIDES) {
+      const why = o.enable();
+      if (why === null) names.push(o.name);
+      else log(`Fast path ${o.name} not installed: ${why}`);
+    }
   }
-  return [WASM_MATMUL_FAST_PATH];
+  if (fusedGruApplies(backendName, env)) {
+    names.push(FUSED_GRU_FAST_PATH);
+    const kernel = activeGruKernel(env);
+    const why = kernel.name === 'typescript' ? gruWasmUnavailableReason() : null;
+    log(`Fast path ${FUSED_GRU_FAST_PATH}: ${kernel.name} kernel${why === null ? '' : ` (${why})`}`);
+  }
+  return names;
 }
