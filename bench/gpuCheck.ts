@@ -16,17 +16,29 @@ import { makeTrainConfig } from '../src/engine/training/trainDefaults';
 import { tempDir, writeTabularCsv, writeTextCsv } from '../test/unit/helpers/fixtures';
 import { selectBackend } from '../src/engine/backends/selectBackend';
 import { measureOverhead } from './webgpuOverhead';
+import { makeTinyCheckpoint, TINY_WORDS, writeTinyCheckpoint } from '../test/unit/hf/tinyHfCheckpoint';
 
 interface GpuCase {
   name: string;
   dataset: 'text' | 'tabular';
   choices: Partial<TrainConfig>;
+  /** A random BERT-mini-shaped checkpoint (4 layers, hidden 256, 4 heads, FFN 1024) as the model. */
+  bertMini?: boolean;
 }
+
+/** Words for the BERT-mini vocabulary: the fixture's words plus filler up to ~8,000 entries. */
+const MINI_WORDS = [...TINY_WORDS, ...Array.from({ length: 8000 }, (_, i) => `w${i}`)];
 
 const CASES: GpuCase[] = [
   { name: 'nn-sentiment/lora', dataset: 'text', choices: { technique: 'lora', batchSize: 32 } },
   { name: 'nn-sentiment/full', dataset: 'text', choices: { technique: 'full', batchSize: 32 } },
   { name: 'nn-sentiment/lora-b128', dataset: 'text', choices: { technique: 'lora', batchSize: 128 } },
+  ...(['features', 'lora', 'adapter', 'full'] as const).map((technique) => ({
+    name: `bert-mini/${technique}`,
+    dataset: 'text' as const,
+    choices: { technique, batchSize: 8, maxSequenceLength: 128 },
+    bertMini: true,
+  })),
   { name: 'mlp/full', dataset: 'tabular', choices: { technique: 'full', model: 'mlp', batchSize: 32 } },
   { name: 'mlp/full-b512', dataset: 'tabular', choices: { technique: 'full', model: 'mlp', batchSize: 512 } },
 ];
@@ -35,8 +47,12 @@ async function runCase(c: GpuCase, backend: BackendName, rows: number): Promise<
   const dir = tempDir('finetune-gpu-check-');
   const file = c.dataset === 'text' ? writeTextCsv(dir, rows) : writeTabularCsv(dir, rows * 8);
   const store = new RunStore(path.join(dir, 'runs'));
+  const model = c.bertMini
+    ? { model: writeTinyCheckpoint(path.join(dir, 'bert-mini'), makeTinyCheckpoint({ architecture: 'bert', hidden: 256, layers: 4, heads: 4, intermediate: 1024, maxPositions: 512, words: MINI_WORDS, scale: 0.02, dropout: 0.1 })) }
+    : {};
   const config = makeTrainConfig(file, {
     ...c.choices,
+    ...model,
     epochs: 1,
     backend,
     split: { validation: 0.1, test: 0.1 },

@@ -38,6 +38,8 @@ export const OPTION_SPEC = {
   metric: { type: 'string' },
   'all-settings': { type: 'boolean' },
   evaluation: { type: 'string' },
+  'image-size': { type: 'string' },
+  'cut-layer': { type: 'string' },
   'max-length': { type: 'string' },
   mirror: { type: 'string' },
   cache: { type: 'string' },

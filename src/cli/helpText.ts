@@ -4,17 +4,28 @@ export const HELP = `finetune: fine-tune pre-trained models on your own data (th
 
 Usage:
   finetune inspect <dataset> [--label COL] [--text COL] [--json]
-      Read a CSV/TSV/JSONL/JSON file: columns and kinds, label, task, problems at their line.
+      Read a CSV/TSV/JSONL/JSON file, or an image folder (one sub-folder of images per class): columns
+      and kinds, label, task, problems at their line (and image files at their path).
   finetune train <dataset> [options]
       Fine-tune a base model on the dataset; writes a run folder under .finetune/runs.
-        --technique full|features|adapter|lora   (default lora)
-        --model nn-sentiment|mlp|PATH            base model (default: nn-sentiment for text, mlp for tabular;
-                                                 PATH = a TF.js Layers model folder)
+        --technique full|features|adapter|lora   (default lora; features for images)
+        --model nn-sentiment|mlp|ID|PATH         base model (default: nn-sentiment for text, mlp for tabular;
+                                                 ID = a catalog or Hugging Face id, e.g. prajjwal1/bert-tiny;
+                                                 PATH = a Hugging Face folder (config.json + model.safetensors
+                                                 + tokenizer: BERT, DistilBERT, RoBERTa) or a TF.js Layers folder)
         --label COL --text COL                   columns (default: inferred, and said)
         --epochs N --lr X --batch-size N --seed N --patience N
         --optimizer adam|adamw --weight-decay X --class-weights none|balanced
-        --rank R --alpha A --targets a,b         LoRA rank, alpha, target layers (or adapter positions)
+        --rank R --alpha A --targets a,b         LoRA rank, alpha, target layers (or adapter positions);
+                                                 Hugging Face models also take q,k,v,o,ffn or module names
+                                                 (query, value, …; default LoRA q,v, adapters o,ffn)
         --adapter-size N                         adapter bottleneck width
+        --max-length N                           tokens per text (Hugging Face models: default 128, at most
+                                                 what the model's positions allow; nn-sentiment: 100)
+        --image-size N --cut-layer NAME          images (model mobilenet_v2, the default for image folders and
+                                                 CSV/JSONL files with an image-path column): side in pixels, a
+                                                 multiple of 32 (default 224); the backbone layer whose pooled
+                                                 output is the features (default block_13_expand_relu)
         --backend tensorflow-gpu|webgpu|tensorflow|wasm|cpu
         --name TEXT --runs-dir DIR --in-process --json --verbose
   finetune resume <run> [--epochs N]
@@ -33,7 +44,10 @@ Usage:
       written beside FILE). Without --out, the Markdown goes to stdout without pictures.
   finetune predict <run> <text | JSON object | file>
   finetune runs [--json]
-  finetune export <run> --format tfjs [--merge] [--out DIR]
+  finetune export <run> --format tfjs|hf|peft [--merge] [--out DIR] [--checkpoint best|last]
+      tfjs: TF.js Layers model (+ tokenizer files); --merge folds LoRA in. hf: Hugging Face encoder runs as
+      model.safetensors + config.json (*ForSequenceClassification names, LoRA merged) + tokenizer; not for
+      adapter runs. peft: LoRA runs as a PEFT adapter (adapter_config.json + adapter_model.safetensors).
   finetune doctor [--json] [--verbose]
       GPU check: GPUs seen (nvidia-smi, WebGPU adapters), which backends load and why not, one
       training step timed on each, the fix for each failure, and the backend a run would use.

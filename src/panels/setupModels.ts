@@ -1,5 +1,6 @@
 // The base models the setup panel offers: the two built-in ones and, once chosen, a local TF.js
-// Layers model folder (checked with fs only: the host never loads TensorFlow.js).
+// Layers model folder or Hugging Face model folder (checked with fs only: the host never loads
+// TensorFlow.js).
 
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -28,6 +29,13 @@ async function folderChoice(model: string, recommended: boolean): Promise<{ choi
   const dir = modelDir(model);
   const modelJson = model.toLowerCase().endsWith('.json') ? model : path.join(dir, 'model.json');
   const base = { value: model, title: path.basename(dir), recommended };
+  const hfWeights = ['model.safetensors', 'model.safetensors.index.json'].some((f) => existsSync(path.join(dir, f)));
+  if (!existsSync(modelJson) && existsSync(path.join(dir, 'config.json')) && hfWeights) {
+    return {
+      choice: { ...base, detail: `Local Hugging Face model (config.json + model.safetensors; BERT, DistilBERT or RoBERTa), reads text: ${dir}`, reads: 'text' },
+      problem: null,
+    };
+  }
   if (!existsSync(modelJson)) {
     return {
       choice: { ...base, detail: `Local folder ${dir}`, reads: 'unknown' },

@@ -76,4 +76,13 @@ export interface TrainConfig {
   cacheFeatures: boolean;
   /** Save a checkpoint at the end of every epoch (the best one is always kept). */
   keepLastCheckpoint: boolean;
+  /** Image models: input size and backbone cut. Absent = the defaults (size from the images, block_13_expand_relu). */
+  image?: ImageModelConfig;
+}
+
+export interface ImageModelConfig {
+  /** Square side in pixels images are resized to (a multiple of 32); null = chosen from the images' own size. */
+  size: number | null;
+  /** The backbone layer whose (pooled) output is the features; null = the model's default. */
+  cutLayer: string | null;
 }

@@ -1,8 +1,8 @@
 // Data types describing a dataset file: shared by engine, worker, CLI, host and webviews.
 // This file imports nothing.
 
-/** The file formats the engine reads. */
-export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'json';
+/** The file formats the engine reads ('image-folder': a folder of class sub-folders of images). */
+export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'image-folder';
 
 /** What a column holds, inferred from its values. */
 export type ColumnKind = 'text' | 'numeric' | 'categorical' | 'boolean' | 'empty';
@@ -30,7 +30,8 @@ export type ProblemKind =
   | 'split-leakage'
   | 'too-few-examples'
   | 'class-imbalance'
-  | 'no-usable-rows';
+  | 'no-usable-rows'
+  | 'unreadable-image';
 
 export interface DatasetProblem {
   /** 1-based physical line of the file where the record starts; 0 when the problem is not about one line. */
@@ -40,6 +41,8 @@ export interface DatasetProblem {
   message: string;
   /** 'error' rows are skipped; 'warning' rows are kept. */
   severity: 'error' | 'warning';
+  /** Image datasets: the absolute path of the image file the problem is about. */
+  path?: string;
 }
 
 /** Counts of one label value. */
@@ -66,6 +69,10 @@ export interface DatasetInspection {
   labelReason: string;
   /** The input text column for text tasks, when there is one. */
   text: string | null;
+  /** Image tasks: the column of image paths ('image' for an image folder). Absent otherwise. */
+  image?: string | null;
+  /** Image tasks: the median width and height in pixels of the images that decode. */
+  imageSize?: { medianWidth: number; medianHeight: number };
   task: TaskKind | null;
   /** Label distribution (classification only), most frequent first. */
   labelCounts: LabelCount[];
@@ -80,8 +87,8 @@ export interface DatasetInspection {
   bytes: number;
 }
 
-/** The three tasks the engine trains. */
-export type TaskKind = 'text-classification' | 'tabular-classification' | 'tabular-regression';
+/** The tasks the engine trains. */
+export type TaskKind = 'text-classification' | 'tabular-classification' | 'tabular-regression' | 'image-classification';
 
 /** Fractions of the usable rows that go to validation and test; train gets the rest. */
 export interface SplitFractions {

@@ -123,7 +123,7 @@ export interface ClassMetrics {
 }
 
 export interface ClassificationEvaluation {
-  task: 'text-classification' | 'tabular-classification';
+  task: 'text-classification' | 'tabular-classification' | 'image-classification';
   checkpoint: string;
   rows: number;
   loss: number;

@@ -70,7 +70,7 @@ export function isEvaluation(value: unknown): value is Evaluation {
   if (value.task === 'tabular-regression') {
     return typeof value.mae === 'number' && typeof value.rmse === 'number' && typeof value.r2 === 'number';
   }
-  if (value.task === 'text-classification' || value.task === 'tabular-classification') {
+  if (value.task === 'text-classification' || value.task === 'tabular-classification' || value.task === 'image-classification') {
     return (
       typeof value.accuracy === 'number' &&
       typeof value.macroF1 === 'number' &&

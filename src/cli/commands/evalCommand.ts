@@ -27,6 +27,7 @@ import { flag, requirePositional, stringOption } from '../cliArgs';
 import { storeOf, type CliContext } from '../cliContext';
 import { formatEvaluationDetail } from '../formatEvaluation';
 import { assertReadableFile } from './trainCommand';
+import { encodeExamples } from '../../engine/models/encodeExamples';
 
 const USAGE = 'finetune eval <run> [--dataset FILE [--name NAME]] [--checkpoint best|last|NAME]';
 
@@ -73,7 +74,7 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   registerSegmentSumKernels();
   const loaded = await loadRun(store, run, stringOption(ctx.cli, 'checkpoint') ?? 'best');
   try {
-    const x = loaded.encoder.encode(target.examples);
+    const x = await encodeExamples(loaded.encoder, target.examples);
     const rows = await predictRows(loaded.models, x, true, 128);
     x.dispose();
     const scored = scoreOutputs(loaded.codec, rows, target.examples, loaded.checkpoint);

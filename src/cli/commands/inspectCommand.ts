@@ -15,8 +15,10 @@ export async function inspectCommand(ctx: CliContext): Promise<number> {
   }
   const lines = [
     `${inspection.path}`,
-    `format ${inspection.format}${inspection.delimiter ? ` (delimiter ${JSON.stringify(inspection.delimiter)})` : ''}, ${inspection.hasHeader ? 'header row' : 'no header'}, ${inspection.rows} rows, ${inspection.skippedRows} skipped`,
-    `task: ${inspection.task ?? 'unknown'}; label: ${inspection.label ?? 'none'} (${inspection.labelReason})${inspection.text ? `; text: ${inspection.text}` : ''}`,
+    inspection.format === 'image-folder'
+      ? `format image-folder (one sub-folder per class), ${inspection.rows} files, ${inspection.skippedRows} skipped`
+      : `format ${inspection.format}${inspection.delimiter ? ` (delimiter ${JSON.stringify(inspection.delimiter)})` : ''}, ${inspection.hasHeader ? 'header row' : 'no header'}, ${inspection.rows} rows, ${inspection.skippedRows} skipped`,
+    `task: ${inspection.task ?? 'unknown'}; label: ${inspection.label ?? 'none'} (${inspection.labelReason})${inspection.text ? `; text: ${inspection.text}` : ''}${inspection.image ? `; images: ${inspection.image}` : ''}`,
     '',
     formatTable([
       ['column', 'kind', 'distinct', 'missing', 'label?'],
@@ -29,7 +31,10 @@ export async function inspectCommand(ctx: CliContext): Promise<number> {
   if (inspection.problems.length > 0) {
     const total = Object.values(inspection.problemCounts).reduce((a, b) => a + (b ?? 0), 0);
     lines.push('', `${total} problem${total === 1 ? '' : 's'}:`);
-    for (const p of inspection.problems.slice(0, 30)) lines.push(`  ${p.line > 0 ? `${path.basename(file)}:${p.line}` : path.basename(file)} ${p.severity} ${p.kind}: ${p.message}`);
+    for (const p of inspection.problems.slice(0, 30)) {
+      const where = p.path ? path.relative(process.cwd(), p.path) : p.line > 0 ? `${path.basename(file)}:${p.line}` : path.basename(file);
+      lines.push(`  ${where} ${p.severity} ${p.kind}: ${p.message}`);
+    }
     if (inspection.problems.length > 30 || inspection.problemsTruncated) lines.push(`  … more: run with --json for the full list`);
   }
   lines.push('', `fingerprint sha256:${inspection.fingerprint}`);

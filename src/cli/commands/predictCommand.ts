@@ -1,6 +1,6 @@
 // finetune predict <run> <input> [--checkpoint NAME] [--json]
-// <input>: a text (text models), a JSON object of column values (tabular models), or a dataset
-// file with the run's columns (one prediction per row).
+// <input>: a text (text models), a JSON object of column values (tabular models), an image file
+// (image models), or a dataset file or image folder with the run's columns (one prediction per row).
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -8,6 +8,8 @@ import { selectBackend } from '../../engine/backends/selectBackend';
 import { registerSegmentSumKernels } from '../../engine/backends/unsortedSegmentSum';
 import { loadDataset } from '../../engine/data/loadDataset';
 import type { Example } from '../../engine/data/example';
+import { hasImageExtension } from '../../engine/data/images/imageFiles';
+import { encodeExamples } from '../../engine/models/encodeExamples';
 import { disposeRun, loadRun } from '../../engine/runner/loadRun';
 import { predictRows } from '../../engine/training/forward';
 import { unscale } from '../../engine/training/labels';
@@ -19,7 +21,8 @@ const USAGE = 'finetune predict <run> <text | JSON object | dataset file>';
 
 async function examplesFromInput(input: string, run: { textColumn: string | null; label: string; features: string[] }): Promise<Example[]> {
   const stat = await fs.stat(input).catch(() => null);
-  if (stat?.isFile()) {
+  if (stat?.isFile() && hasImageExtension(input)) return [{ line: 0, values: { image: input }, label: '', file: path.resolve(input) }];
+  if (stat?.isFile() || stat?.isDirectory()) {
     const data = await loadDataset(path.resolve(input), { label: run.label, text: run.textColumn });
     return data.examples;
   }
@@ -50,7 +53,7 @@ export async function predictCommand(ctx: CliContext): Promise<number> {
   registerSegmentSumKernels();
   const loaded = await loadRun(store, run, stringOption(ctx.cli, 'checkpoint') ?? 'best');
   try {
-    const x = loaded.encoder.encode(examples);
+    const x = await encodeExamples(loaded.encoder, examples);
     const rows = await predictRows(loaded.models, x, true, 128);
     x.dispose();
     const { codec } = loaded;

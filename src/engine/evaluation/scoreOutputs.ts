@@ -40,7 +40,7 @@ export function scoreOutputs(codec: LabelCodec, rows: readonly Float32Array[], e
     if (t >= 0) lossSum -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, rows[i][t])));
   });
   const loss = lossSum / Math.max(1, trueIdx.length);
-  const task = codec.task === 'text-classification' ? 'text-classification' : 'tabular-classification';
+  const task = codec.task === 'text-classification' || codec.task === 'image-classification' ? codec.task : 'tabular-classification';
   const evaluation = classificationMetrics(trueIdx, predIdx, codec.classes, loss, checkpoint, task);
   return {
     evaluation,

@@ -4,5 +4,19 @@
 import './bidirectionalGru';
 import '../techniques/loraDense';
 import '../techniques/adapterLayer';
+import './hf/hfEmbeddings';
+import './hf/hfSelfAttention';
+import './hf/hfDropout';
+import './hf/hfFirstToken';
+import './hf/hfLayerNorm';
 
-export const CUSTOM_LAYER_CLASSES = ['FtBidirectionalGru', 'LoraDense', 'BottleneckAdapter'] as const;
+export const CUSTOM_LAYER_CLASSES = [
+  'FtBidirectionalGru',
+  'LoraDense',
+  'BottleneckAdapter',
+  'HfEmbeddings',
+  'HfSelfAttention',
+  'HfDropout',
+  'HfFirstToken',
+  'HfLayerNorm',
+] as const;

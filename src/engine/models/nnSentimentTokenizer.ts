@@ -62,7 +62,7 @@ export function wordIndexSize(wordIndex: WordIndex): number {
  * first sequenceLength tokens, post-padded with 0; unknown tokens and ids >= vocabularySize → 0.
  */
 export class KerasWordIndexEncoder implements InputEncoder {
-  readonly state: Extract<EncoderState, { kind: 'text' }>;
+  readonly state: Extract<EncoderState, { tokenizer: 'keras-word-index' }>;
   readonly width: number;
   private readonly ids: Map<string, number>;
 

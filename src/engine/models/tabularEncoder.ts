@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Example } from '../data/example';
 import type { EncoderState, InputEncoder, TabularColumnEncoding } from './modelTypes';
 import { KerasWordIndexEncoder, readWordIndex, type WordIndex } from './nnSentimentTokenizer';
+import { imageEncoderFromState } from '../data/images/imageEncoder';
 
 export type TabularColumnKind = 'numeric' | 'boolean' | 'categorical';
 
@@ -147,6 +148,8 @@ export function tabularEncoderFromState(state: EncoderState): InputEncoder {
  */
 export function encoderFromState(state: EncoderState, wordIndex?: WordIndex | string): InputEncoder {
   if (state.kind === 'tabular') return tabularEncoderFromState(state);
+  if (state.kind === 'image') return imageEncoderFromState(state);
+  if (state.tokenizer === 'hf') throw new Error('A Hugging Face tokenizer is restored from its model folder (restoreEncoder), not from a word index.');
   if (wordIndex === undefined) {
     throw new Error('A text encoder needs its word index: pass the word index, word_index.json, or the model folder.');
   }

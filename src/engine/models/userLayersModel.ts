@@ -11,6 +11,7 @@ import { describeTabularColumns } from './tabularEncoder';
 import { cutBelowLayer, loadKerasTextBase } from './textModel';
 
 function describeFeatures(encoder: InputEncoder): string {
+  if (encoder.state.kind === 'image') return `images of ${encoder.state.size}×${encoder.state.size} pixels`;
   return encoder.state.kind === 'tabular' ? describeTabularColumns(encoder.state.columns) : `text column ${encoder.state.textColumn}`;
 }
 

@@ -1,5 +1,6 @@
 // Builds the models of a new run: the base the user chose (or the default for the task), the
-// technique applied to it, and a new head for the dataset's classes.
+// technique applied to it, and a new head for the dataset's classes (in the base's own layout
+// when it has one: Hugging Face encoders).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +10,11 @@ import { loadKerasTextBase, loadNnSentimentBase, nnSentimentModelDir } from '../
 import { buildTabularMlpBase } from '../models/tabularMlp';
 import { encoderFromState, fitTabularEncoder, type TabularColumnKind } from '../models/tabularEncoder';
 import { loadUserLayersBase } from '../models/userLayersModel';
-import { buildHead } from '../models/head';
+import { buildHead, type HeadOutputs } from '../models/head';
+import { hfModelFolder } from '../models/hf/hfModelChoice';
+import { loadHfTextBase } from '../models/hf/hfBase';
+import { readHfConfig } from '../models/hf/hfConfig';
+import { loadHfTextEncoder } from '../models/hf/hfTextEncoder';
 import { applyTechnique } from '../techniques/applyTechnique';
 import { countParams } from '../techniques/countParams';
 import type { ModelPair } from '../training/forward';
@@ -17,11 +22,16 @@ import type { LabelCodec } from '../training/labels';
 import type { PreparedData } from '../training/prepareData';
 import { AUTO_MODEL, defaultModelFor } from '../training/trainDefaults';
 import { UserError } from '../userError';
+import { loadImageBase } from '../models/mobileNetBase';
+import { MOBILENET_V2_ID } from '../models/mobileNetSource';
+import { resolveModelSource } from '../zoo/resolveModelSource';
 
 export interface FreshModels {
   models: ModelPair;
   encoder: InputEncoder;
   fingerprint: string;
+  /** Lines for the run log about how the base was loaded. */
+  notes: string[];
 }
 
 const TEXT_MODELS = new Set(['nn-sentiment']);
@@ -31,19 +41,28 @@ export function resolveModelChoice(config: TrainConfig, task: PreparedData['task
   return config.model !== AUTO_MODEL ? config.model : defaultModelFor(task);
 }
 
+/** A Hugging Face model folder (config.json beside the weights; the loader explains missing weights). */
+function isHfModel(model: string): boolean {
+  return !TEXT_MODELS.has(model) && model !== 'mlp' && hfModelFolder(model) !== null;
+}
+
 function isTextModelFolder(model: string): boolean {
   if (TEXT_MODELS.has(model)) return true;
   if (model === 'mlp') return false;
+  if (isHfModel(model)) return true;
   const dir = model.endsWith('.json') ? path.dirname(model) : model;
   return fs.existsSync(path.join(dir, 'word_index.json'));
 }
 
-async function loadBase(config: TrainConfig, data: PreparedData): Promise<BaseModelBundle> {
-  const model = resolveModelChoice(config, data.task);
+async function loadBase(config: TrainConfig, data: PreparedData, log: (line: string) => void): Promise<BaseModelBundle> {
+  const choice = resolveModelChoice(config, data.task);
+  // Catalog ids and Hugging Face ids become a local folder (downloaded once, then cached).
+  const model = await resolveModelSource(choice, { log });
+  if (data.task === 'image-classification' || model === MOBILENET_V2_ID) return loadImageBase(model, config, data.task, data.inspection.imageSize);
   const textModel = isTextModelFolder(model);
   if (data.task === 'text-classification' && !textModel) {
     throw new UserError(`The model "${model}" takes numeric features, but ${path.basename(config.datasetPath)} is a text dataset (text column "${data.textColumn}").`, {
-      hint: 'Use --model nn-sentiment (the default for text), or a Keras text model folder with word_index.json.',
+      hint: 'Use --model nn-sentiment (the default for text), a Hugging Face model folder (config.json + model.safetensors + tokenizer), or a Keras text model folder with word_index.json.',
     });
   }
   if (data.task !== 'text-classification' && textModel) {
@@ -53,6 +72,8 @@ async function loadBase(config: TrainConfig, data: PreparedData): Promise<BaseMo
   }
   const textColumn = data.textColumn ?? 'text';
   if (model === 'nn-sentiment') return loadNnSentimentBase({ sequenceLength: config.maxSequenceLength, textColumn });
+  const hfFolder = isHfModel(model) ? hfModelFolder(model) : null;
+  if (hfFolder !== null) return loadHfTextBase(hfFolder, choice, { sequenceLength: config.maxSequenceLength, textColumn });
   if (textModel) return loadKerasTextBase(model, model, config.maxSequenceLength, textColumn);
   const kinds: Record<string, TabularColumnKind> = {};
   for (const c of data.inspection.columns) {
@@ -63,8 +84,14 @@ async function loadBase(config: TrainConfig, data: PreparedData): Promise<BaseMo
   return loadUserLayersBase(model, encoder);
 }
 
-export async function buildFreshModels(config: TrainConfig, data: PreparedData, codec: LabelCodec): Promise<FreshModels> {
-  const bundle = await loadBase(config, data);
+/** `log` receives lines worth telling the user while the base is found (e.g. a download). */
+export async function buildFreshModels(
+  config: TrainConfig,
+  data: PreparedData,
+  codec: LabelCodec,
+  log: (line: string) => void = () => undefined,
+): Promise<FreshModels> {
+  const bundle = await loadBase(config, data, log);
   const base = await applyTechnique(bundle.base, config.technique, {
     lora: config.lora,
     adapter: config.adapter,
@@ -72,17 +99,15 @@ export async function buildFreshModels(config: TrainConfig, data: PreparedData, 
     defaults: bundle.defaults,
   });
   if (base !== bundle.base) bundle.base.dispose();
-  const head = buildHead(
-    bundle.featureSize,
-    codec.scaling ? { task: 'regression' } : { task: 'classification', classes: codec.classes.length },
-    config.seed,
-  );
-  return { models: { base, head }, encoder: bundle.encoder, fingerprint: bundle.fingerprint };
+  const outputs: HeadOutputs = codec.scaling ? { task: 'regression' } : { task: 'classification', classes: codec.classes.length };
+  const head = bundle.buildHead?.(outputs, config.seed) ?? buildHead(bundle.featureSize, outputs, config.seed);
+  return { models: { base, head }, encoder: bundle.encoder, fingerprint: bundle.fingerprint, notes: bundle.notes ?? [] };
 }
 
 /** The encoder of an existing run, rebuilt from preprocessing.json (text encoders reload their word index). */
 export async function restoreEncoder(state: EncoderState, config: TrainConfig): Promise<InputEncoder> {
-  if (state.kind === 'tabular') return encoderFromState(state);
+  if (state.kind === 'tabular' || state.kind === 'image') return encoderFromState(state);
+  if (state.tokenizer === 'hf') return loadHfTextEncoder(state, await readHfConfig(state.modelDir));
   const model = config.model === AUTO_MODEL || config.model === 'nn-sentiment' ? nnSentimentModelDir() : config.model;
   return encoderFromState(state, model.endsWith('.json') ? path.dirname(model) : model);
 }

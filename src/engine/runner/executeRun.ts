@@ -26,6 +26,10 @@ import {
   toCheckpointState,
 } from '../training/checkpointIo';
 import type { ModelPair } from '../training/forward';
+import type { Example } from '../data/example';
+import type { InputEncoder } from '../models/modelTypes';
+import { encodeExamples } from '../models/encodeExamples';
+import { registerConvGradKernels } from '../models/mobileNetWasmKernels';
 import { buildFreshModels, countModelParams, resolveModelChoice, restoreEncoder } from './buildModels';
 import { readPreprocessing, writePreprocessing } from './preprocessing';
 import { evaluateCheckpoint, writeRunReport } from './evaluateRun';
@@ -74,6 +78,7 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
 
   const backend = await selectBackend(config.backend, (line) => log('info', line));
   registerSegmentSumKernels();
+  registerConvGradKernels();
   backend.fastPaths = installFastPaths(backend.name, (line) => log('info', line));
   log('info', `backend ${backend.name}`);
 
@@ -103,7 +108,8 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
     modelFingerprint = record.model?.fingerprint ?? '';
     log('info', `resuming from checkpoint ${dir} at epoch ${state.epoch + 1}, step ${state.step}`);
   } else {
-    const built = await buildFreshModels(config, data, codec);
+    const built = await buildFreshModels(config, data, codec, (line) => log('info', line));
+    for (const note of built.notes) log('info', note);
     models = built.models;
     encoderReady = built.encoder;
     modelFingerprint = built.fingerprint;
@@ -243,10 +249,13 @@ function datasetSummary(path: string, data: PreparedData): RunRecord['dataset'] 
   };
 }
 
+/** Encoded input values per batch of the frozen-feature pass (images: about 13 at 224×224 px). */
+const FEATURE_BATCH_VALUES = 2_000_000;
+
 /** Encodes the three splits; for feature extraction, runs the frozen base once and keeps its outputs. */
 async function encodeSplits(
   data: PreparedData,
-  encoder: { encode(examples: readonly import('../data/example').Example[]): tf.Tensor2D },
+  encoder: InputEncoder,
   codec: ReturnType<typeof fitLabelCodec>,
   models: ModelPair,
   throughBase: boolean,
@@ -254,24 +263,37 @@ async function encodeSplits(
   log: (level: 'info' | 'warn' | 'error', message: string) => void,
 ): Promise<{ train: SplitTensors; validation: SplitTensors; test: SplitTensors }> {
   const started = Date.now();
+  // Feature extraction encodes batch by batch, so only a batch of inputs (decoded images) is in memory.
+  const featureBatch = Math.max(1, Math.min(Math.max(64, batchSize), Math.floor(FEATURE_BATCH_VALUES / Math.max(1, encoder.width))));
   const one = async (examples: PreparedData['split']['train']): Promise<SplitTensors> => {
-    const x = encoder.encode(examples);
     const y = encodeTargets(codec, examples);
-    if (throughBase) return { examples, x, y };
-    const features = await computeFeatures(models, x, Math.max(64, batchSize));
-    x.dispose();
-    return { examples, x: features, y };
+    if (throughBase) return { examples, x: await encodeExamples(encoder, examples), y };
+    return { examples, x: await computeFeatures(models, encoder, examples, featureBatch, (done) => progress(done, examples.length)), y };
+  };
+  let lastReport = Date.now();
+  const progress = (done: number, of: number): void => {
+    if (Date.now() - lastReport < 10_000) return;
+    lastReport = Date.now();
+    log('info', `computing the frozen base's features: ${done}/${of} examples of this split (${((Date.now() - started) / 1000).toFixed(0)} s so far)`);
   };
   const result = { train: await one(data.split.train), validation: await one(data.split.validation), test: await one(data.split.test) };
   if (!throughBase) log('info', `frozen base features computed once and cached in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }
 
-async function computeFeatures(models: ModelPair, x: tf.Tensor2D, batchSize: number): Promise<tf.Tensor2D> {
+async function computeFeatures(
+  models: ModelPair,
+  encoder: InputEncoder,
+  examples: readonly Example[],
+  batchSize: number,
+  progress: (done: number) => void,
+): Promise<tf.Tensor2D> {
   const parts: tf.Tensor2D[] = [];
-  for (let start = 0; start < x.shape[0]; start += batchSize) {
-    const size = Math.min(batchSize, x.shape[0] - start);
-    parts.push(tf.tidy(() => models.base.predict(x.slice([start, 0], [size, x.shape[1]])) as tf.Tensor2D));
+  for (let start = 0; start < examples.length; start += batchSize) {
+    const x = await encodeExamples(encoder, examples.slice(start, start + batchSize));
+    parts.push(tf.tidy(() => models.base.predict(x) as tf.Tensor2D));
+    x.dispose();
+    progress(Math.min(examples.length, start + batchSize));
     await tf.nextFrame();
   }
   if (parts.length === 0) return tf.zeros([0, models.head.inputs[0].shape[1] ?? 1]) as tf.Tensor2D;

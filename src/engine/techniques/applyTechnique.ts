@@ -24,8 +24,19 @@ export interface TechniqueOptions {
   adapter: AdapterConfig;
   /** Run seed; the seeds of added layers derive from it. */
   seed: number;
-  /** The base model's defaults, used when lora.targets / adapter.after are empty. */
-  defaults: { loraTargets: string[]; adapterAfter: string[] };
+  /** The base model's defaults, used when lora.targets / adapter.after are empty, and its short target names. */
+  defaults: {
+    loraTargets: string[];
+    adapterAfter: string[];
+    aliases?: { lora: Record<string, string[]>; adapter: Record<string, string[]> };
+  };
+}
+
+/** Replaces each alias the model defines (e.g. 'q') by the layer names it stands for, keeping order. */
+function expandAliases(requested: readonly string[], aliases: Record<string, string[]> | undefined): string[] {
+  if (aliases === undefined) return [...requested];
+  const own = (name: string): string[] | undefined => (Object.prototype.hasOwnProperty.call(aliases, name) ? aliases[name] : undefined);
+  return requested.flatMap((name) => own(name) ?? own(name.toLowerCase()) ?? [name]);
 }
 
 /** Edits the JSON for the technique; returns the names of the layers that train. */
@@ -37,13 +48,13 @@ function editForTechnique(json: FunctionalModelJson, technique: TechniqueName, o
       return new Set();
     case 'lora': {
       const requested = options.lora.targets.length > 0 ? options.lora.targets : options.defaults.loraTargets;
-      const names = resolveLoraTargets(json, requested);
+      const names = resolveLoraTargets(json, expandAliases(requested, options.defaults.aliases?.lora), Object.keys(options.defaults.aliases?.lora ?? {}));
       addLoraToJson(json, names, options.lora, options.seed);
       return new Set(names);
     }
     case 'adapter': {
       const requested = options.adapter.after.length > 0 ? options.adapter.after : options.defaults.adapterAfter;
-      const after = resolveAdapterTargets(json, requested);
+      const after = resolveAdapterTargets(json, expandAliases(requested, options.defaults.aliases?.adapter), Object.keys(options.defaults.aliases?.adapter ?? {}));
       return new Set(insertAdaptersInJson(json, after, options.adapter, options.seed));
     }
   }

@@ -1,6 +1,8 @@
 // Which layers LoRA and adapters can target, and turning the user's target list into layer names.
-// A LoRA target is a layer name or a kind: 'dense' (every Dense layer) or 'gru' (every
-// FtBidirectionalGru layer). An adapter target is a layer name.
+// A LoRA target is a layer name, a kind: 'dense' (every Dense layer) or 'gru' (every
+// FtBidirectionalGru layer), or the end of dotted layer names as PEFT's target_modules match them
+// ('query' = every layer named '….query', 'attention.output.dense' = every '….attention.output.dense').
+// An adapter target is a layer name or such a dotted-name ending.
 
 import type * as tf from '@tensorflow/tfjs';
 import { UserError } from '../userError';
@@ -63,19 +65,34 @@ export function listTechniqueTargets(model: tf.LayersModel): TechniqueTargets {
 
 /** One paragraph for errors and CLI help. */
 export function describeTechniqueTargets(targets: TechniqueTargets): string {
-  const layers = targets.layers.map((l) => `${l.name} (${l.className})`).join(', ');
+  const layers = capList(targets.layers.map((l) => `${l.name} (${l.className})`));
   const kinds = targets.loraKinds.map((k) => `'${k.kind}' = every ${k.className}`).join(', ');
-  const lora = targets.layers.filter((l) => l.loraKind !== null).map((l) => l.name);
-  const adapter = targets.layers.filter((l) => l.adapterAfter).map((l) => l.name);
+  const lora = capList(targets.layers.filter((l) => l.loraKind !== null).map((l) => l.name));
+  const adapter = capList(targets.layers.filter((l) => l.adapterAfter).map((l) => l.name));
   return (
     `Layers of the model: ${layers}. ` +
-    `LoRA targets: layer names of supported classes (${lora.join(', ') || 'none in this model'}) or kinds ${kinds}. ` +
-    `Adapters can follow: ${adapter.join(', ') || 'no layer of this model'}.`
+    `LoRA targets: layer names of supported classes (${lora || 'none in this model'}) or kinds ${kinds}. ` +
+    `Adapters can follow: ${adapter || 'no layer of this model'}.`
   );
 }
 
+/** At most `max` names, then how many more (a BERT-base has hundreds of layers). */
+function capList(names: readonly string[], max = 40): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown} … and ${names.length - max} more` : shown;
+}
+
+/** Layers whose dotted name ends with '.<suffix>' (PEFT's target_modules rule). */
+function layersEndingWith(targets: TechniqueTargets, suffix: string): TargetLayerInfo[] {
+  return targets.layers.filter((l) => l.name.endsWith(`.${suffix}`));
+}
+
+function withAliases(hint: string, aliasNames: readonly string[]): string {
+  return aliasNames.length === 0 ? hint : `Short names this model accepts: ${aliasNames.join(', ')}. ${hint}`;
+}
+
 /** Layer names for LoRA, in model order; throws a UserError for unknown or unsupported targets. */
-export function resolveLoraTargets(json: FunctionalModelJson, requested: readonly string[]): string[] {
+export function resolveLoraTargets(json: FunctionalModelJson, requested: readonly string[], aliasNames: readonly string[] = []): string[] {
   const targets = targetsFromJson(json);
   const hint = describeTechniqueTargets(targets);
   if (requested.length === 0) {
@@ -109,16 +126,28 @@ export function resolveLoraTargets(json: FunctionalModelJson, requested: readonl
       ofKind.forEach((l) => chosen.add(l.name));
       continue;
     }
+    const bySuffix = layersEndingWith(targets, target);
+    if (bySuffix.length > 0) {
+      const usable = bySuffix.filter((l) => l.loraKind !== null);
+      if (usable.length === 0) {
+        throw new UserError(`LoRA cannot go on the layers named '….${target}': their class ${bySuffix[0].className} is not supported.`, {
+          where: 'lora.targets',
+          hint,
+        });
+      }
+      usable.forEach((l) => chosen.add(l.name));
+      continue;
+    }
     throw new UserError(`LoRA target '${target}' is neither a layer of the model nor a supported kind (dense, gru).`, {
       where: 'lora.targets',
-      hint,
+      hint: withAliases(hint, aliasNames),
     });
   }
   return targets.layers.filter((l) => chosen.has(l.name)).map((l) => l.name);
 }
 
 /** Layer names after which adapters go, in model order; throws a UserError for unknown or unfit ones. */
-export function resolveAdapterTargets(json: FunctionalModelJson, requested: readonly string[]): string[] {
+export function resolveAdapterTargets(json: FunctionalModelJson, requested: readonly string[], aliasNames: readonly string[] = []): string[] {
   const targets = targetsFromJson(json);
   const hint = describeTechniqueTargets(targets);
   if (requested.length === 0) {
@@ -127,18 +156,21 @@ export function resolveAdapterTargets(json: FunctionalModelJson, requested: read
       hint,
     });
   }
+  const wanted = new Set<string>();
   for (const target of requested) {
     const layer = targets.layers.find((l) => l.name === target);
-    if (layer === undefined) {
-      throw new UserError(`Adapter target '${target}' is not a layer of the model.`, { where: 'adapter.after', hint });
+    const matched = layer === undefined ? layersEndingWith(targets, target) : [layer];
+    if (matched.length === 0) {
+      throw new UserError(`Adapter target '${target}' is not a layer of the model.`, { where: 'adapter.after', hint: withAliases(hint, aliasNames) });
     }
-    if (!layer.adapterAfter) {
+    const unfit = matched.find((l) => !l.adapterAfter);
+    if (unfit !== undefined) {
       throw new UserError(
-        `An adapter cannot follow layer '${target}' (${layer.className}): it is an input, is called more than once, or has several outputs.`,
+        `An adapter cannot follow layer '${unfit.name}' (${unfit.className}): it is an input, is called more than once, or has several outputs.`,
         { where: 'adapter.after', hint },
       );
     }
+    matched.forEach((l) => wanted.add(l.name));
   }
-  const wanted = new Set(requested);
   return targets.layers.filter((l) => wanted.has(l.name)).map((l) => l.name);
 }

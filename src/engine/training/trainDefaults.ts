@@ -33,7 +33,11 @@ export function defaultLearningRate(technique: TechniqueName, model = AUTO_MODEL
   return isFromScratch(model) ? FROM_SCRATCH.learningRate : LEARNING_RATES[technique];
 }
 
+/** Image features are cached and their head is one Dense layer: epochs cost milliseconds, and it needs more of them. */
+const IMAGE_FEATURE_EPOCHS = 30;
+
 export function defaultEpochs(technique: TechniqueName, model = AUTO_MODEL): number {
+  if (model === 'mobilenet_v2' && technique === 'features') return IMAGE_FEATURE_EPOCHS;
   return isFromScratch(model) ? FROM_SCRATCH.epochs : EPOCHS[technique];
 }
 
@@ -41,8 +45,14 @@ export function defaultPatience(model = AUTO_MODEL): number {
   return isFromScratch(model) ? FROM_SCRATCH.patience : 2;
 }
 
+/** The technique used when the user names none: feature extraction for images (cheap, and the backbone's features transfer well), LoRA otherwise. */
+export function defaultTechniqueFor(model: string): TechniqueName {
+  return model === 'mobilenet_v2' ? 'features' : 'lora';
+}
+
 /** The base model used for a task when the user names none. */
 export function defaultModelFor(task: string | null): string {
+  if (task === 'image-classification') return 'mobilenet_v2';
   return task === 'text-classification' ? 'nn-sentiment' : 'mlp';
 }
 

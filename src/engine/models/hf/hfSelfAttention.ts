@@ -1,0 +1,92 @@
+// HfSelfAttention: the weight-free core of multi-head self-attention in BERT-family encoders.
+// Inputs [q, k, v, ids]: the outputs of the query, key and value projections ([batch, seq,
+// hidden], real Dense layers elsewhere in the model so LoRA can target them) and the token ids
+// [batch, seq] the padding mask is derived from (ids != padTokenId).
+//   per head h: softmax(q_h · k_hᵀ / √d + bias) · v_h, bias = -1e9 on padded keys, 0 elsewhere,
+// heads concatenated back to [batch, seq, hidden]. Attention-probability dropout runs only when
+// training, seeded from the call's kwargs seed and the layer name (as LoraDense).
+
+import * as tf from '@tensorflow/tfjs';
+import type { Kwargs, LayerArgs } from '../../techniques/tfjsTypes';
+import { seededDropout } from './hfDropout';
+
+export interface HfSelfAttentionArgs extends LayerArgs {
+  /** Number of heads; must divide the hidden width. */
+  numHeads: number;
+  /** Id of the padding token: keys holding it are masked out. */
+  padTokenId: number;
+  /** Dropout rate on the attention probabilities during training, in [0, 1). */
+  attentionDropout?: number;
+}
+
+/** Added to the scores of padded keys (exp of it underflows to 0 in float32). */
+export const MASKED_SCORE = -1e9;
+
+export class HfSelfAttention extends tf.layers.Layer {
+  static className = 'HfSelfAttention';
+
+  readonly numHeads: number;
+  readonly padTokenId: number;
+  readonly attentionDropout: number;
+
+  constructor(args: HfSelfAttentionArgs) {
+    super(args);
+    if (!Number.isInteger(args.numHeads) || args.numHeads < 1) {
+      throw new Error(`HfSelfAttention '${this.name}': numHeads must be a positive integer, got ${String(args.numHeads)}.`);
+    }
+    if (!Number.isInteger(args.padTokenId) || args.padTokenId < 0) {
+      throw new Error(`HfSelfAttention '${this.name}': padTokenId must be a non-negative integer, got ${String(args.padTokenId)}.`);
+    }
+    const rate = args.attentionDropout ?? 0;
+    if (!(rate >= 0 && rate < 1)) throw new Error(`HfSelfAttention '${this.name}': attentionDropout must be in [0, 1), got ${rate}.`);
+    this.numHeads = args.numHeads;
+    this.padTokenId = args.padTokenId;
+    this.attentionDropout = rate;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shapes = this.fourShapes(inputShape);
+    const hidden = shapes[0][2];
+    if (hidden == null || hidden % this.numHeads !== 0) {
+      throw new Error(`HfSelfAttention '${this.name}': width ${String(hidden)} is not a multiple of ${this.numHeads} heads.`);
+    }
+    for (const s of shapes.slice(1, 3)) {
+      if (s.length !== 3 || s[2] !== hidden) throw new Error(`HfSelfAttention '${this.name}': q, k and v must all be [batch, seq, ${hidden}].`);
+    }
+    if (shapes[3].length !== 2) throw new Error(`HfSelfAttention '${this.name}': the fourth input must be token ids [batch, seq].`);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return this.fourShapes(inputShape)[0];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      if (!Array.isArray(inputs) || inputs.length !== 4) throw new Error(`HfSelfAttention '${this.name}' expects [q, k, v, ids].`);
+      const [q, k, v, ids] = inputs;
+      const [batch, seq, hidden] = q.shape;
+      const d = hidden / this.numHeads;
+      const heads = (x: tf.Tensor): tf.Tensor => tf.transpose(tf.reshape(x, [batch, seq, this.numHeads, d]), [0, 2, 1, 3]);
+      const scores = tf.mul(tf.matMul(heads(q) as tf.Tensor4D, heads(k) as tf.Tensor4D, false, true), 1 / Math.sqrt(d));
+      const padded = tf.cast(tf.equal(ids, tf.scalar(this.padTokenId, ids.dtype)), 'float32');
+      const bias = tf.reshape(tf.mul(padded, MASKED_SCORE), [batch, 1, 1, seq]);
+      let probs = tf.softmax(tf.add(scores, bias));
+      probs = seededDropout(probs, this.attentionDropout, this.name, kwargs);
+      const context = tf.matMul(probs as tf.Tensor4D, heads(v) as tf.Tensor4D);
+      return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch, seq, hidden]);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), numHeads: this.numHeads, padTokenId: this.padTokenId, attentionDropout: this.attentionDropout };
+  }
+
+  private fourShapes(inputShape: tf.Shape | tf.Shape[]): tf.Shape[] {
+    if (!Array.isArray(inputShape[0]) || inputShape.length !== 4) {
+      throw new Error(`HfSelfAttention '${this.name}' expects four inputs [q, k, v, ids].`);
+    }
+    return inputShape as tf.Shape[];
+  }
+}
+tf.serialization.registerClass(HfSelfAttention);
