@@ -15,6 +15,7 @@ const TASK_NAMES: Record<string, string> = {
   'text-classification': 'text classification',
   'tabular-classification': 'tabular classification',
   'tabular-regression': 'tabular regression',
+  'image-classification': 'image classification',
 };
 
 function summaryText(inspection: DatasetInspection): string {

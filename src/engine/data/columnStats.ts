@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { DISTINCT_CAP } from './datasetOptions';
 import { isBooleanDigit, isBooleanWord, isNumericValue } from './cellValues';
 
+/** A value that names an image file. */
+const IMAGE_PATH = /\.(jpe?g|png|webp)$/i;
 /** Values longer than this are kept as digests in the distinct set. */
 const LONG_VALUE = 64;
 
@@ -18,6 +20,8 @@ export class ColumnStats {
   booleanWords = 0;
   /** Values with white space inside (several words). */
   withSpace = 0;
+  /** Values that end in an image file extension (.jpg, .jpeg, .png, .webp): paths of an image dataset. */
+  imagePaths = 0;
   /** Sum of trimmed lengths of non-empty values. */
   totalLength = 0;
   /** Distinct trimmed non-empty values, up to DISTINCT_CAP + 1. */
@@ -32,6 +36,7 @@ export class ColumnStats {
     this.nonEmpty++;
     this.totalLength += value.length;
     if (/\s/.test(value)) this.withSpace++;
+    if (IMAGE_PATH.test(value)) this.imagePaths++;
     if (isNumericValue(value)) this.numeric++;
     const word = isBooleanWord(value);
     if (word) this.booleanWords++;

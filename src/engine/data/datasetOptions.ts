@@ -8,6 +8,8 @@ export interface DatasetOptions {
   label?: string | null;
   /** The input text column; inferred when absent or null. */
   text?: string | null;
+  /** CSV/JSONL image datasets: the column of image paths; inferred when absent or null. */
+  image?: string | null;
   /** Most problems kept in `DatasetInspection.problems` (counts stay complete). Default 200. */
   maxProblems?: number;
 }
@@ -16,7 +18,7 @@ export interface LoadedDataset {
   inspection: DatasetInspection;
   /** The usable records, in file order. */
   examples: Example[];
-  /** Input columns of tabular tasks; empty for text tasks, whose input is `inspection.text`. */
+  /** Input columns of tabular tasks (image tasks: the image-path column); empty for text tasks, whose input is `inspection.text`. */
   features: string[];
 }
 

@@ -7,4 +7,6 @@ export interface Example {
   values: Record<string, string>;
   /** The label cell, trimmed. Regression parses it as a number. */
   label: string;
+  /** Image datasets: the absolute path of the example's image file (checked readable when the dataset was read). */
+  file?: string;
 }

@@ -9,9 +9,10 @@ export class ProblemLog {
 
   constructor(private readonly max: number) {}
 
-  add(line: number, kind: ProblemKind, severity: DatasetProblem['severity'], message: string): void {
+  /** `path`: the image file the problem is about (image datasets). */
+  add(line: number, kind: ProblemKind, severity: DatasetProblem['severity'], message: string, path?: string): void {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
-    if (this.problems.length < this.max) this.problems.push({ line, kind, message, severity });
+    if (this.problems.length < this.max) this.problems.push(path === undefined ? { line, kind, message, severity } : { line, kind, message, severity, path });
     else this.truncated = true;
   }
 
