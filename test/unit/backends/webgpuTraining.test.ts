@@ -34,7 +34,7 @@ async function haveWebgpu(t: TestContext): Promise<boolean> {
   });
   const problem = await checked;
   if (problem === null) return true;
-  if (process.env.CI === 'true') assert.fail(`no WebGPU adapter on CI: ${problem}. scripts/webgpu-deps.sh installs Mesa's EGL for the software adapter.`);
+  if (process.env.CI === 'true') assert.fail(`no WebGPU adapter on CI: ${problem}. scripts/test-deps.sh installs Mesa's EGL for the software adapter.`);
   t.skip(`no WebGPU adapter here: ${problem}`);
   return false;
 }
