@@ -55,7 +55,8 @@ function summarize(report: Omit<DoctorReport, 'summary'>): string {
   const chosen = report.backends.find((b) => b.name === report.chosen);
   if (chosen === undefined) return 'No backend can train here: see the reasons above.';
   if (GPU_BACKENDS.includes(chosen.name)) {
-    return `Runs train on the GPU: ${chosen.device ?? 'the GPU'} through the ${chosen.name} backend.`;
+    const except = chosen.name === 'webgpu' ? ' Under auto, nn-sentiment and the tabular MLP still train on the CPU, where they are faster (small kernels); force the GPU with the backend setting.' : '';
+    return `Runs train on the GPU: ${chosen.device ?? 'the GPU'} through the ${chosen.name} backend.${except}`;
   }
   const gpuReasons = report.backends.filter((b) => GPU_BACKENDS.includes(b.name) && !b.usable).map((b) => `${b.name}: ${b.reason ?? 'not usable'}`);
   const seen = report.nvidiaSmi.status === 'found' && report.nvidiaSmi.gpus.length > 0 ? ` nvidia-smi sees ${report.nvidiaSmi.gpus.map((g) => g.name).join(', ')}, but no GPU backend can use it.` : '';

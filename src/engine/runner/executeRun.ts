@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunRecord } from '../../protocol/runTypes';
 import type { RunStore } from '../../storage/runStore';
 import { selectBackend } from '../backends/selectBackend';
+import { adjustForModel } from '../backends/gpuPolicy';
 import { registerSegmentSumKernels } from '../backends/unsortedSegmentSum';
 import { installFastPaths } from '../backends/fastPaths/installFastPaths';
 import { tfjsVersion } from '../backends/tfjsVersion';
@@ -76,13 +77,18 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
     finishedAt: null,
   });
 
-  const backend = await selectBackend(config.backend, (line) => log('info', line));
+  const data = await prepareData(config);
+  const backend = await adjustForModel(
+    await selectBackend(config.backend, (line) => log('info', line)),
+    config.backend,
+    resolveModelChoice(config, data.task),
+    (line) => log('info', line),
+  );
   registerSegmentSumKernels();
   registerConvGradKernels();
   backend.fastPaths = installFastPaths(backend.name, (line) => log('info', line));
   log('info', `backend ${backend.name}`);
 
-  const data = await prepareData(config);
   if (options.resume && record.dataset && record.dataset.fingerprint !== data.inspection.fingerprint) {
     throw new UserError(`The dataset ${config.datasetPath} changed since run ${runId} started, so its split would differ.`, {
       where: config.datasetPath,
