@@ -137,3 +137,18 @@ test('when nothing works, selection throws with every reason', async () => {
   ];
   await assert.rejects(selectFrom(candidates, 'cpu', () => undefined), /cpu: requested, but nor today; wasm: not today/);
 });
+
+test('each backend made unavailable in turn: the next one in order is used, with the reason recorded', async () => {
+  const order = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+  for (let down = 0; down < order.length - 1; down++) {
+    // Every backend before `down` is unavailable too; `down` itself fails; the next one works.
+    const candidates: BackendCandidate[] = order.map((name, i) => ({
+      name,
+      tfjsName: 'cpu',
+      prepare: async () => (i <= down ? `${name} unavailable` : null),
+    }));
+    const choice = await selectFrom(candidates, null, () => undefined);
+    assert.equal(choice.name, order[down + 1]);
+    assert.deepEqual(choice.skipped, order.slice(0, down + 1).map((name) => ({ name, reason: `${name} unavailable` })));
+  }
+});
