@@ -34,7 +34,7 @@ export class ImageInputEncoder implements InputEncoder {
     this.width = size * size * 3;
   }
 
-  encode(): tf.Tensor2D {
+  encode(_examples: readonly Example[]): tf.Tensor2D {
     throw new Error('Images are decoded asynchronously: encode them with encodeExamples() (or encodeAsync).');
   }
 
@@ -43,7 +43,9 @@ export class ImageInputEncoder implements InputEncoder {
     if (bytes > MAX_ENCODED_BYTES) {
       throw new UserError(
         `${examples.length} images of ${this.size}×${this.size} px need ${(bytes / 1e9).toFixed(1)} GB decoded at once, more than the ${MAX_ENCODED_BYTES / 1e9} GB allowed.`,
-        { hint: 'Use --technique features (it decodes in small batches and caches only the features), or a smaller --image-size, or fewer images.' },
+        {
+          hint: 'Train with --technique features (it decodes in small batches and keeps only the features), or use a smaller --image-size, or fewer images at once.',
+        },
       );
     }
     const values = new Float32Array(examples.length * this.width);
