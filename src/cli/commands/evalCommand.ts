@@ -4,8 +4,7 @@
 // of the run: evaluations/<name>.json and <name>.predictions.jsonl (name: --name, else the file name).
 
 import * as path from 'node:path';
-import { selectBackend } from '../../engine/backends/selectBackend';
-import { registerSegmentSumKernels } from '../../engine/backends/unsortedSegmentSum';
+import { prepareInferenceBackend } from './inferenceBackend';
 import type { Example } from '../../engine/data/example';
 import { scoreOutputs } from '../../engine/evaluation/scoreOutputs';
 import { loadCompatibleDataset } from '../../engine/runner/compatibleDataset';
@@ -70,8 +69,7 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   if (!run.dataset) throw new UserError(`Run ${run.id} never got as far as reading its dataset, so there is nothing to evaluate.`);
   const target = await evaluationTarget(ctx, run, run.dataset);
   if (target.examples.length === 0) throw new UserError('There are no rows to evaluate.', { where: target.named?.dataset.path ?? run.config.datasetPath });
-  await selectBackend(run.config.backend, () => undefined);
-  registerSegmentSumKernels();
+  await prepareInferenceBackend(ctx, run.config.backend);
   const loaded = await loadRun(store, run, stringOption(ctx.cli, 'checkpoint') ?? 'best');
   try {
     const x = await encodeExamples(loaded.encoder, target.examples);

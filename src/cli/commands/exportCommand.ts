@@ -8,7 +8,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { selectBackend } from '../../engine/backends/selectBackend';
+import { prepareInferenceBackend } from './inferenceBackend';
 import { composeModel } from '../../engine/models/head';
 import { saveLayersModelToDir } from '../../engine/models/fsModelIo';
 import { exportHfModel, exportPeftAdapter, TOKENIZER_FILES } from '../../engine/models/hf/hfExport';
@@ -71,7 +71,7 @@ export async function exportCommand(ctx: CliContext): Promise<number> {
   const merge = flag(ctx.cli, 'merge');
   const defaultDir = format === 'tfjs' ? (merge ? 'tfjs-merged' : 'tfjs') : format;
   const out = path.resolve(stringOption(ctx.cli, 'out') ?? path.join(store.runDir(run.id), 'export', defaultDir));
-  await selectBackend(run.config.backend, () => undefined);
+  await prepareInferenceBackend(ctx, run.config.backend);
   const loaded = await loadRun(store, run, stringOption(ctx.cli, 'checkpoint') ?? 'best');
   try {
     if (format === 'tfjs') await exportTfjs(ctx, loaded, store.runDir(run.id), out, merge);

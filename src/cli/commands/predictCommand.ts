@@ -4,8 +4,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { selectBackend } from '../../engine/backends/selectBackend';
-import { registerSegmentSumKernels } from '../../engine/backends/unsortedSegmentSum';
+import { prepareInferenceBackend } from './inferenceBackend';
 import { loadDataset } from '../../engine/data/loadDataset';
 import type { Example } from '../../engine/data/example';
 import { hasImageExtension } from '../../engine/data/images/imageFiles';
@@ -49,8 +48,7 @@ export async function predictCommand(ctx: CliContext): Promise<number> {
   const input = requirePositional(ctx.cli, 1, 'the input', USAGE);
   if (!run.dataset) throw new UserError(`Run ${run.id} has no trained model yet.`);
   const examples = await examplesFromInput(input, { textColumn: run.dataset.text, label: run.dataset.label, features: run.dataset.features });
-  await selectBackend(run.config.backend, () => undefined);
-  registerSegmentSumKernels();
+  await prepareInferenceBackend(ctx, run.config.backend);
   const loaded = await loadRun(store, run, stringOption(ctx.cli, 'checkpoint') ?? 'best');
   try {
     const x = await encodeExamples(loaded.encoder, examples);

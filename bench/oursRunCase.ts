@@ -1,0 +1,135 @@
+// Our side of a bench run case: a real training run (executeRun, the run store, the trainer, the
+// fast paths as the run installs them) on generated data, timed from its step events.
+//   Step cases (lora, adapter, full): the run is stopped after warm-up + timed steps, all inside
+//   the first epoch; ms/step is the mean wall time between step events after the warm-up, and
+//   cpuMsPerStep the process's CPU time over the same steps.
+//   Features: the run trains its whole epochs; endToEndSeconds runs from the moment the models are
+//   ready (the frozen base's features of every split are then computed and cached) to the last
+//   epoch's validation; ms/step is the mean of the cached steps within epochs.
+
+import * as path from 'node:path';
+import type { TrainConfig } from '../src/protocol/configTypes';
+import { RunStore } from '../src/storage/runStore';
+import { executeRun } from '../src/engine/runner/executeRun';
+import { restoreEncoder } from '../src/engine/runner/buildModels';
+import { readPreprocessing } from '../src/engine/runner/preprocessing';
+import { makeTrainConfig } from '../src/engine/training/trainDefaults';
+import { activeGruKernel } from '../src/engine/backends/fastPaths/fusedBidirectionalGru';
+import { ADAPTER_SIZE, BERT_MINI, LORA, type RunCase } from './benchCases';
+import { bertMiniCheckpoint, writeBenchTabularCsv, writeLongTextCsv } from './benchData';
+import { StepClock, type Mark } from './stepClock';
+
+export interface CaseShape {
+  /** Tokens per example (text models) or input width (tabular). */
+  seq?: number;
+  input?: number;
+  vocab?: number;
+  classes: number;
+  trainRows: number;
+  valRows: number;
+}
+
+export interface OursResult {
+  bench: string;
+  side: 'ours';
+  backend: string | null;
+  fastPaths: string[];
+  gruKernel: string;
+  /** Threads our backend computes with (tfjs-wasm in Node: one). */
+  threads: number;
+  batchSize: number;
+  steps: number;
+  msPerStep: number;
+  cpuMsPerStep: number;
+  examplesPerSecond: number;
+  peakRssMB: number;
+  trainableParams: number | null;
+  shape: CaseShape;
+  epochs?: number;
+  endToEndSeconds?: number;
+  endToEndCpuSeconds?: number;
+}
+
+function datasetFor(c: RunCase, dir: string): { file: string; model: Partial<TrainConfig>; vocab?: number } {
+  if (c.model === 'mlp') return { file: writeBenchTabularCsv(dir, c.rows), model: { model: 'mlp' } };
+  const file = writeLongTextCsv(dir, c.rows);
+  if (c.model === 'nn-sentiment') return { file, model: { model: 'nn-sentiment' } };
+  const ckpt = bertMiniCheckpoint(dir);
+  return { file, model: { model: ckpt.folder, maxSequenceLength: BERT_MINI.seq }, vocab: ckpt.vocab };
+}
+
+export async function runOursRunCase(c: RunCase, dir: string, backend: 'wasm' | 'cpu'): Promise<OursResult> {
+  const data = datasetFor(c, dir);
+  const store = new RunStore(path.join(dir, `runs-${process.pid}`));
+  const config = makeTrainConfig(data.file, {
+    ...data.model,
+    technique: c.technique,
+    cacheFeatures: c.uncached !== true,
+    epochs: Math.max(1, c.epochs),
+    batchSize: c.batchSize,
+    backend,
+    lora: { rank: LORA.rank, alpha: LORA.alpha, dropout: 0, targets: [] },
+    adapter: { size: ADAPTER_SIZE, activation: 'relu', after: [] },
+    split: { validation: 0.1, test: 0.1 },
+    earlyStopping: { metric: 'loss', mode: 'min', patience: 0 },
+  });
+  const run = await store.createRun(config);
+  const clock = new StepClock(c.warmup);
+  const stopAfter = c.epochs > 0 ? Number.POSITIVE_INFINITY : c.warmup + c.steps;
+  const marks: { ready: Mark | null; validated: Mark | null } = { ready: null, validated: null };
+  await executeRun(store, run.id, {
+    resume: false,
+    extraEpochs: 0,
+    shouldStop: () => clock.count >= stopAfter,
+    events: {
+      started: () => {
+        marks.ready = StepClock.now();
+      },
+      progress: () => undefined,
+      metrics: (events) => {
+        for (const e of events) {
+          if (e.split === 'train' && e.name === 'loss') clock.step(e.epoch);
+          if (e.split === 'validation' && e.name === 'loss') marks.validated = StepClock.now();
+        }
+      },
+      checkpointSaved: () => undefined,
+      evaluated: () => undefined,
+      log: () => undefined,
+    },
+  });
+  const record = await store.readRun(run.id);
+  const pre = await readPreprocessing(store.runDir(run.id));
+  const encoder = await restoreEncoder(pre.encoder, record.config);
+  const split = record.dataset?.split ?? { train: 0, validation: 0 };
+  const timing = clock.summary();
+  const text = c.model !== 'mlp';
+  const result: OursResult = {
+    bench: c.name,
+    side: 'ours',
+    backend: record.backend?.name ?? null,
+    fastPaths: record.backend?.fastPaths ?? [],
+    gruKernel: activeGruKernel().name,
+    threads: 1,
+    batchSize: c.batchSize,
+    steps: timing.steps,
+    msPerStep: timing.msPerStep,
+    cpuMsPerStep: timing.cpuMsPerStep,
+    examplesPerSecond: timing.msPerStep > 0 ? Math.round((c.batchSize * 10000) / timing.msPerStep) / 10 : 0,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    trainableParams: record.model?.trainableParams ?? null,
+    shape: {
+      ...(text ? { seq: encoder.width } : { input: encoder.width }),
+      ...(data.vocab !== undefined ? { vocab: data.vocab } : {}),
+      classes: pre.codec.classes.length,
+      trainRows: split.train,
+      valRows: split.validation,
+    },
+  };
+  const { ready, validated: end } = marks;
+  if (c.epochs > 0 && ready !== null && end !== null) {
+    result.epochs = c.epochs;
+    result.endToEndSeconds = Math.round(end.wall - ready.wall) / 1000;
+    result.endToEndCpuSeconds = Math.round(end.cpu - ready.cpu) / 1000;
+  }
+  return result;
+}

@@ -1,0 +1,102 @@
+// Our side of a bench step case: a hand-built model (the shapes of the issue's first measurements)
+// trained step by step the way the trainer does it (tf.variableGrads, clipping to global norm 1,
+// the engine's AdamW, reading the loss back), after the backend is chosen and the fast paths
+// installed as a run installs them.
+//   mlp:       Dense(256→512, relu) → Dense(512, relu) → Dense(10, softmax), batch 64, cross-entropy.
+//   attention: Dense q, k, v (128→128) → HfSelfAttention (4 heads, no padding) → Dense o, over
+//              8 × 64 tokens; loss mean(out²).
+
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/engine/backends/selectBackend';
+import { registerSegmentSumKernels } from '../src/engine/backends/unsortedSegmentSum';
+import { installFastPaths } from '../src/engine/backends/fastPaths/installFastPaths';
+import { activeGruKernel } from '../src/engine/backends/fastPaths/fusedBidirectionalGru';
+import { HfSelfAttention } from '../src/engine/models/hf/hfSelfAttention';
+import { AdamW } from '../src/engine/training/optimizer';
+import { clipByGlobalNorm } from '../src/engine/training/clipByGlobalNorm';
+import { STEP_SHAPES, type StepCase } from './benchCases';
+import type { OursResult } from './oursRunCase';
+import { StepClock } from './stepClock';
+
+interface Built {
+  model: tf.LayersModel;
+  loss: () => tf.Scalar;
+}
+
+function buildMlp(batch: number): Built {
+  const { input, widths, classes } = STEP_SHAPES.mlp;
+  const x = tf.randomNormal([batch, input], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes);
+  const inp = tf.input({ shape: [input] });
+  let h: tf.SymbolicTensor = inp;
+  for (const units of widths) h = tf.layers.dense({ units, activation: 'relu' }).apply(h) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: classes, activation: 'softmax' }).apply(h) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: inp, outputs: out });
+  const loss = (): tf.Scalar => {
+    const p = model.apply(x, { training: true }) as tf.Tensor;
+    return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), -1))) as tf.Scalar;
+  };
+  return { model, loss };
+}
+
+function buildAttention(batch: number): Built {
+  const { seq, hidden, heads } = STEP_SHAPES.attention;
+  const x = tf.randomNormal([batch, seq, hidden], 0, 1, 'float32', 1);
+  const ids = tf.ones([batch, seq]);
+  const xIn = tf.input({ shape: [seq, hidden] });
+  const idsIn = tf.input({ shape: [seq] });
+  const dense = (): tf.layers.Layer => tf.layers.dense({ units: hidden, kernelInitializer: tf.initializers.randomNormal({ stddev: 0.1, seed: 2 }) });
+  const [q, k, v] = [dense(), dense(), dense()].map((d) => d.apply(xIn) as tf.SymbolicTensor);
+  const context = new HfSelfAttention({ numHeads: heads, padTokenId: 0 }).apply([q, k, v, idsIn]) as tf.SymbolicTensor;
+  const out = dense().apply(context) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: [xIn, idsIn], outputs: out });
+  const loss = (): tf.Scalar => tf.mean(tf.square(model.apply([x, ids], { training: true }) as tf.Tensor)) as tf.Scalar;
+  return { model, loss };
+}
+
+export async function runOursStepCase(c: StepCase, backendName: 'wasm' | 'cpu'): Promise<OursResult> {
+  const backend = await selectBackend(backendName, () => undefined);
+  registerSegmentSumKernels();
+  const fastPaths = installFastPaths(backend.name, () => undefined);
+  const built = c.shape === 'mlp' ? buildMlp(c.batchSize) : buildAttention(c.batchSize);
+  const vars = built.model.trainableWeights.map((w, i) => ({ name: `${i}/${w.originalName}`, variable: w.read() as tf.Variable }));
+  const varList = vars.map((v) => v.variable);
+  const optimizer = new AdamW({ learningRate: 1e-3, weightDecay: 0.01 });
+  // The clock's first mark is the start of the first step, so the warm-up steps are warmup + 1 marks.
+  const clock = new StepClock(c.warmup + 1);
+  clock.step(0);
+  for (let i = 0; i < c.warmup + c.steps; i++) {
+    const lossValue = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(built.loss, varList);
+      const named = new Map<string, tf.Tensor>(vars.map((v) => [v.name, grads[v.variable.name]]));
+      const clipped = clipByGlobalNorm(named, 1);
+      optimizer.applyGradients(vars, clipped.grads);
+      return value;
+    });
+    await lossValue.data();
+    lossValue.dispose();
+    clock.step(0);
+  }
+  const timing = clock.summary();
+  const trainable = vars.reduce((n, v) => n + v.variable.size, 0);
+  const shape =
+    c.shape === 'mlp'
+      ? { input: STEP_SHAPES.mlp.input, classes: STEP_SHAPES.mlp.classes, trainRows: c.batchSize, valRows: 0 }
+      : { seq: STEP_SHAPES.attention.seq, classes: 0, trainRows: c.batchSize, valRows: 0 };
+  return {
+    bench: c.name,
+    side: 'ours',
+    backend: backend.name,
+    fastPaths,
+    gruKernel: activeGruKernel().name,
+    threads: 1,
+    batchSize: c.batchSize,
+    steps: timing.steps,
+    msPerStep: timing.msPerStep,
+    cpuMsPerStep: timing.cpuMsPerStep,
+    examplesPerSecond: timing.msPerStep > 0 ? Math.round((c.batchSize * 10000) / timing.msPerStep) / 10 : 0,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    trainableParams: trainable,
+    shape,
+  };
+}
