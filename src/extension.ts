@@ -7,11 +7,12 @@ import type { ExtensionServices, RunRef } from './host/extensionServices';
 import { registerRunCommands } from './host/commands/registerRunCommands';
 import { DatasetDiagnosticsWatcher } from './host/datasetDiagnosticsWatcher';
 import { registerRunNotifications } from './host/runNotifications';
+import { registerModelDownloadNotifications } from './host/modelDownloadNotifications';
 import { RunStores } from './host/runStores';
 import { allRunsDirs, runsDirFor, runsDirLabel } from './host/runsLocation';
 import { TrainingService } from './host/trainingService';
 import type { TrainingServiceApi } from './host/trainingServiceApi';
-import { readTrainingSettings } from './host/trainingSettings';
+import { readEngineSettings } from './host/engineSettings';
 import { TrainingStatusBar } from './host/trainingStatusBar';
 import { registerComparePanel } from './panels/comparePanel';
 import { registerDashboardPanel } from './panels/dashboardPanel';
@@ -33,10 +34,12 @@ export function activate(context: vscode.ExtensionContext): FineTuneApi {
   const stores = new RunStores((problem) => output.appendLine(`Skipped run folder ${problem.path}: ${problem.message}`));
   const storeFor = (runsDir: string) => stores.storeFor(runsDir);
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
+  // Workers and CLI children get the model cache (global storage), mirror and offline settings too.
+  const settings = () => readEngineSettings(context);
   const service = new TrainingService({
     workerScript: path.join(dist, 'worker.js'),
     storeFor,
-    settings: readTrainingSettings,
+    settings,
     log: (line) => output.appendLine(line),
     isTrusted: () => vscode.workspace.isTrusted,
   });
@@ -52,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): FineTuneApi {
         services,
         training: service,
         storeFor,
-        settings: readTrainingSettings,
+        settings,
         cliScript: path.join(dist, 'cli.js'),
         refresh: () => views.refresh(),
         revealRun: (ref) => views.revealRun(ref),
@@ -60,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): FineTuneApi {
       views,
       new TrainingStatusBar(service, storeFor),
       registerRunNotifications(service, storeFor, output),
+      registerModelDownloadNotifications(service),
       new DatasetDiagnosticsWatcher(),
       service,
       output,

@@ -44,6 +44,7 @@ export const OPTION_SPEC = {
   mirror: { type: 'string' },
   cache: { type: 'string' },
   offline: { type: 'boolean' },
+  quick: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTION_SPEC;

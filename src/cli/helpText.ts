@@ -48,9 +48,10 @@ Usage:
       tfjs: TF.js Layers model (+ tokenizer files); --merge folds LoRA in. hf: Hugging Face encoder runs as
       model.safetensors + config.json (*ForSequenceClassification names, LoRA merged) + tokenizer; not for
       adapter runs. peft: LoRA runs as a PEFT adapter (adapter_config.json + adapter_model.safetensors).
-  finetune doctor [--json] [--verbose]
+  finetune doctor [--json] [--verbose] [--quick]
       GPU check: GPUs seen (nvidia-smi, WebGPU adapters), which backends load and why not, one
       training step timed on each, the fix for each failure, and the backend a run would use.
+      --quick: no step timings (a second or two; what the setup panel's device line uses).
   finetune models [--json] [--cache DIR]
       The catalog of base models: id, architecture, parameters, size, licence, and whether it is cached.
   finetune models download <id> [--mirror URL] [--cache DIR] [--json]
@@ -59,7 +60,8 @@ Usage:
 
 <run> is a run id, a unique prefix of one, a run folder, or "latest".
 Environment: FINETUNE_RUNS_DIR (default ./.finetune/runs), FINETUNE_BACKEND (force a backend),
-FINETUNE_WEBGPU_ALLOW_SOFTWARE=1 (accept a software WebGPU adapter), FINETUNE_WEBGPU_VIA=auto|default|opengl.
+FINETUNE_WEBGPU_ALLOW_SOFTWARE=1 (accept a software WebGPU adapter), FINETUNE_WEBGPU_VIA=auto|default|opengl,
+FINETUNE_FAST_PATHS=0 (CPU fast paths off in train, eval, predict and export: slower, same results).
 Models: FINETUNE_CACHE (default ~/.cache/finetune), FINETUNE_MODEL_MIRROR or HF_ENDPOINT (default
 https://huggingface.co), FINETUNE_OFFLINE=1 or HF_HUB_OFFLINE=1 (cached models only), HF_TOKEN (gated models),
 HF_HOME / HF_HUB_CACHE (where the Hugging Face cache is).

@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { BackendName, TechniqueName } from '../protocol/configTypes';
+import type { ModelZooSettings } from './modelZooSettings';
 
 export type BackendSetting = 'auto' | BackendName;
 
@@ -15,6 +16,10 @@ export interface TrainingSettings {
   defaultTechnique: TechniqueName;
   /** Let WebGPU use a software adapter (FINETUNE_WEBGPU_ALLOW_SOFTWARE=1); off: such adapters are refused. */
   allowSoftwareGpu?: boolean;
+  /** The CPU fast paths (fused recurrent ops, wasm kernels); false sets FINETUNE_FAST_PATHS=0 for workers and CLI children. Default true. */
+  fastPaths?: boolean;
+  /** The model cache, mirror and offline mode (FINETUNE_CACHE, FINETUNE_MODEL_MIRROR, FINETUNE_OFFLINE); set by the composition root. */
+  zoo?: ModelZooSettings;
 }
 
 const BACKENDS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
@@ -35,6 +40,7 @@ export function parseTrainingSettings(get: (key: string) => unknown): TrainingSe
     nodePath: typeof get('nodePath') === 'string' ? String(get('nodePath')).trim() : '',
     defaultTechnique: oneOf(get('defaultTechnique'), TECHNIQUES, 'lora'),
     allowSoftwareGpu: get('allowSoftwareGpu') === true,
+    fastPaths: get('fastPaths') !== false,
   };
 }
 

@@ -11,7 +11,7 @@ import type {
   MetricColumns,
 } from '../protocol/dashboardProtocol';
 import type { RunRecord } from '../protocol/runTypes';
-import type { WorkerMessage } from '../protocol/workerProtocol';
+import type { ModelDownloadProgress, WorkerMessage } from '../protocol/workerProtocol';
 import type { RunStore } from '../storage/runStore';
 import { eventsToColumns } from './dashboardColumns';
 import { isActiveStatus, readRunSnapshot } from './dashboardSnapshot';
@@ -57,6 +57,7 @@ export class DashboardFeed {
   private axis: DashboardAxis;
   private stopRequested = false;
   private live: LiveProgress | null = null;
+  private download: ModelDownloadProgress | null = null;
   private metricsOffset = 0;
   private logOffset = 0;
   /** status + updatedAt of the run.json last sent; a change sends a new state. */
@@ -120,6 +121,17 @@ export class DashboardFeed {
 
   /** A live message from this run's worker. */
   onWorkerMessage(message: WorkerMessage): void {
+    if (message.type === 'model/downloadProgressed') {
+      const p = message.payload;
+      // The last file done: the download is over (the model is placed; training starts next).
+      this.download = p.done && p.fileIndex === p.fileCount - 1 ? null : p;
+      this.post({ type: 'dashboard/downloadProgressed', payload: { download: this.download } });
+      return;
+    }
+    if (this.download !== null && message.type !== 'worker/logged') {
+      this.download = null;
+      this.post({ type: 'dashboard/downloadProgressed', payload: { download: null } });
+    }
     if (message.type === 'run/progressed') {
       const p = message.payload;
       this.live = {
@@ -199,6 +211,7 @@ export class DashboardFeed {
     const active = isActiveStatus(run) || activity !== null;
     if (!active) {
       this.live = null;
+      this.download = null;
       this.stopRequested = false;
     }
     if (forceState || this.runKey(run, activity) !== this.lastRunKey) {
@@ -217,6 +230,7 @@ export class DashboardFeed {
     this.options.onRun?.(snapshot.run);
     if (!isActiveStatus(snapshot.run) && activity === null) {
       this.live = null;
+      this.download = null;
       this.stopRequested = false;
     }
     return {
@@ -225,6 +239,7 @@ export class DashboardFeed {
       activity,
       stopRequested: this.isStopRequested(),
       live: this.live,
+      download: this.download,
       checkpoints: snapshot.checkpoints,
       evaluation: snapshot.evaluation,
       log,

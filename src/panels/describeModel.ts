@@ -6,17 +6,24 @@ import * as vscode from 'vscode';
 import type { TrainConfig } from '../protocol/configTypes';
 import type { ExtensionServices } from '../host/extensionServices';
 import type { WorkerLaunch } from '../worker/workerClient';
+import { zooEnvironment } from '../host/modelZooSettings';
+import { readModelZooSettings } from '../host/engineSettings';
 import { ModelDescriber, type DescribeOutcome } from './modelDescriber';
 
 const describers = new WeakMap<ExtensionServices, ModelDescriber>();
 
-/** dist/worker.js, run by VS Code's own runtime as plain Node, or by the Node of fineTune.nodePath. */
+/**
+ * dist/worker.js, run by VS Code's own runtime as plain Node, or by the Node of fineTune.nodePath.
+ * It sees the extension's model cache, and is always offline: counting never downloads a model
+ * (the panel counts a catalog model only once it is on this machine).
+ */
 function workerLaunch(services: ExtensionServices): WorkerLaunch {
   const nodePath = vscode.workspace.getConfiguration('fineTune').get<string>('nodePath', '').trim();
   return {
     workerScript: vscode.Uri.joinPath(services.extensionUri, 'dist', 'worker.js').fsPath,
     runAsNode: true,
     ...(nodePath ? { execPath: nodePath } : {}),
+    env: { ...zooEnvironment(readModelZooSettings(services.context)), FINETUNE_OFFLINE: '1' },
   };
 }
 

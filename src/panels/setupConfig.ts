@@ -4,6 +4,8 @@
 import type { TrainConfig } from '../protocol/configTypes';
 import type { NumberField, SetupOptions } from '../protocol/setupPanelProtocol';
 import { makeTrainConfig } from '../engine/training/trainDefaults';
+import { HF_DEFAULT_SEQUENCE_LENGTH } from '../engine/models/hf/hfConfig';
+import { isHfModelChoice } from '../engine/models/hf/hfModelChoice';
 import { parseNumberField } from './setupNumbers';
 
 export function toTrainConfig(options: SetupOptions, datasetPath: string): TrainConfig {
@@ -28,6 +30,8 @@ export function toTrainConfig(options: SetupOptions, datasetPath: string): Train
     classWeights: options.classWeights,
     split: { validation: num('validationFraction', base.split.validation), test: num('testFraction', base.split.test) },
     seed: num('seed', base.seed),
+    // As the CLI: Hugging Face encoders read up to 128 tokens (the engine caps it at the model's positions).
+    maxSequenceLength: isHfModelChoice(options.model) ? HF_DEFAULT_SEQUENCE_LENGTH : base.maxSequenceLength,
     lora: { ...base.lora, rank: num('loraRank', base.lora.rank), alpha: num('loraAlpha', base.lora.alpha) },
     adapter: { ...base.adapter, size: num('adapterSize', base.adapter.size) },
   };

@@ -6,7 +6,7 @@
 import type { TechniqueName } from '../protocol/configTypes';
 import type { TaskKind } from '../protocol/datasetTypes';
 import { NUMBER_FIELDS, type EditableField, type NumberField, type OptionChange, type SetupOptions } from '../protocol/setupPanelProtocol';
-import { defaultModelFor, isFromScratch, makeTrainConfig } from '../engine/training/trainDefaults';
+import { defaultModelFor, defaultTechniqueFor as engineDefaultTechnique, isFromScratch, makeTrainConfig } from '../engine/training/trainDefaults';
 import { formatNumber } from './setupNumbers';
 
 /** What the defaults depend on. */
@@ -17,9 +17,14 @@ export interface DefaultsContext {
   defaultTechnique: TechniqueName;
 }
 
-/** The technique preselected for a model: a model built from random weights trains in full. */
+/**
+ * The technique preselected for a model: a model built from random weights trains in full; the
+ * image backbone uses feature extraction (as the engine's default: cached features, an epoch in
+ * well under a second); any other model the setting fineTune.defaultTechnique.
+ */
 export function defaultTechniqueFor(model: string, preferred: TechniqueName): TechniqueName {
-  return isFromScratch(model) ? 'full' : preferred;
+  if (isFromScratch(model)) return 'full';
+  return model === 'mobilenet_v2' ? engineDefaultTechnique(model) : preferred;
 }
 
 /** The numeric fields' defaults for a model and technique, as the form shows them. */

@@ -1,11 +1,15 @@
 // "Fine-tune a Model on This Dataset…" (finetune.dataset.fineTune): opens the setup panel of a
-// dataset file (from the Explorer, the editor title, or the Command Palette with an open dialog),
-// and brings setup panels back after a reload (WebviewPanelSerializer of 'finetune.setup').
+// dataset file (from the Explorer, the editor title, or the Command Palette with an open dialog);
+// "Fine-tune a Model on This Image Folder…" (finetune.dataset.fineTuneImages): the same panel for a
+// folder with one sub-folder of images per class (checked first); and brings setup panels back
+// after a reload (WebviewPanelSerializer of 'finetune.setup').
 
 import * as vscode from 'vscode';
 import { isSetupPersistedState, SETUP_VIEW_TYPE } from '../protocol/setupPanelProtocol';
 import type { ExtensionServices } from '../host/extensionServices';
 import { disposeModelDescriber } from './describeModel';
+import { checkImageFolder } from './imageFolderData';
+import { disposeDeviceProbe } from './setupDevice';
 import { SetupPanelSession } from './setupPanelSession';
 
 const DATASET_EXTENSIONS = ['csv', 'tsv', 'jsonl', 'json'];
@@ -30,6 +34,45 @@ async function pickDatasetFile(): Promise<vscode.Uri | undefined> {
   return picked?.[0];
 }
 
+async function pickImageFolder(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: 'Fine-tune on This Image Folder',
+    title: 'Choose a folder of images with one sub-folder per class (e.g. cats/1.jpg, dogs/2.jpg)',
+  });
+  return picked?.[0];
+}
+
+async function isFolderUri(uri: vscode.Uri): Promise<boolean> {
+  try {
+    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The image folder command: the folder it was invoked on (Explorer) or one chosen in a dialog, checked for class sub-folders of images. */
+async function openImageFolderPanel(services: ExtensionServices, arg: unknown): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE);
+    return;
+  }
+  const folder = (arg instanceof vscode.Uri ? arg : undefined) ?? (await pickImageFolder());
+  if (!folder) return;
+  if (folder.scheme !== 'file') {
+    void vscode.window.showWarningMessage(`Fine-Tune reads datasets from local folders; ${folder.toString()} is not one.`);
+    return;
+  }
+  const check = await checkImageFolder(folder.fsPath);
+  if (!check.ok) {
+    void vscode.window.showWarningMessage(`Fine-Tune: ${check.reason}`);
+    return;
+  }
+  SetupPanelSession.createOrShow(services, folder);
+}
+
 /** The command: the file it was invoked on, the active editor's dataset, or one chosen in a dialog. */
 async function openSetupPanel(services: ExtensionServices, arg: unknown): Promise<void> {
   if (!vscode.workspace.isTrusted) {
@@ -37,6 +80,8 @@ async function openSetupPanel(services: ExtensionServices, arg: unknown): Promis
     return;
   }
   const fromArg = arg instanceof vscode.Uri ? arg : undefined;
+  // A folder is an image dataset: the image folder command checks it.
+  if (fromArg && fromArg.scheme === 'file' && (await isFolderUri(fromArg))) return openImageFolderPanel(services, fromArg);
   const active = vscode.window.activeTextEditor?.document.uri;
   const file = fromArg ?? (active && active.scheme === 'file' && isDatasetFile(active) ? active : undefined) ?? (await pickDatasetFile());
   if (!file) return;
@@ -54,6 +99,7 @@ async function openSetupPanel(services: ExtensionServices, arg: unknown): Promis
 export function registerSetupPanel(services: ExtensionServices): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('finetune.dataset.fineTune', (arg: unknown) => openSetupPanel(services, arg)),
+    vscode.commands.registerCommand('finetune.dataset.fineTuneImages', (arg: unknown) => openImageFolderPanel(services, arg)),
     vscode.window.registerWebviewPanelSerializer(SETUP_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
         if (!isSetupPersistedState(state)) {
@@ -65,5 +111,6 @@ export function registerSetupPanel(services: ExtensionServices): vscode.Disposab
     }),
     { dispose: () => SetupPanelSession.disposeAll() },
     { dispose: () => disposeModelDescriber(services) },
+    { dispose: () => disposeDeviceProbe(services) },
   );
 }

@@ -1,7 +1,10 @@
-// One setup panel for one dataset file: reads the dataset (inspection, then the preview page
-// shown), keeps the form's options, validates them, counts parameters in a worker, and starts
-// the run. Sends nothing before the webview's setup/ready; then one state snapshot per change.
+// One setup panel for one dataset (a file, or an image folder with one sub-folder per class):
+// reads the dataset (inspection, then the preview page shown; an image folder is inspected by the
+// CLI in a child process), keeps the form's options, validates them, counts parameters in a worker,
+// shows the device the run will use, and starts the run. Sends nothing before the webview's
+// setup/ready; then one state snapshot per change.
 
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TechniqueName } from '../protocol/configTypes';
@@ -21,12 +24,20 @@ import {
   type SetupUpdate,
 } from '../protocol/setupPanelProtocol';
 import type { ExtensionServices } from '../host/extensionServices';
+import { runCliCommand } from '../host/cliProcess';
+import { readEngineSettings, readModelZooSettings } from '../host/engineSettings';
+import { hostZooSettings, mirrorProblem } from '../host/modelZooSettings';
+import type { DatasetOptions } from '../engine/data/datasetOptions';
+import { listImageFolder, type FolderEntry } from '../engine/data/images/imageFolder';
 import { inspectDataset } from '../engine/data/inspectDataset';
+import { defaultModelFor } from '../engine/training/trainDefaults';
 import { describeError } from '../engine/userError';
 import { defaultRunsDir } from '../storage/runLayout';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { readPreviewRows } from './previewReader';
 import { toTrainConfig } from './setupConfig';
+import { folderPreviewRows, inspectImageFolder } from './imageFolderData';
+import { currentDevice, deviceProbeFor } from './setupDevice';
 import { modelChoices } from './setupModels';
 import { applyOptionChange, defaultOptions, followDefaults, type DefaultsContext } from './setupOptions';
 import { SetupParamCounts } from './setupParamCounts';
@@ -39,6 +50,14 @@ const RELOAD_DEBOUNCE_MS = 500;
 
 export function setupPanelTitle(file: string): string {
   return `Fine-tune ${path.basename(file)}`;
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function defaultTechniqueSetting(): TechniqueName {
@@ -54,9 +73,11 @@ function inferredColumns(inspection: DatasetInspection): InferredColumns {
     textReason:
       inspection.text !== null
         ? `inferred: "${inspection.text}" is the column of prose with the longest values`
-        : inspection.task === 'tabular-regression'
-          ? 'none: the label is a number to predict, so the dataset is tabular'
-          : 'none: no column holds prose, so the dataset is tabular',
+        : inspection.task === 'image-classification'
+          ? 'none: the model reads the images'
+          : inspection.task === 'tabular-regression'
+            ? 'none: the label is a number to predict, so the dataset is tabular'
+            : 'none: no column holds prose, so the dataset is tabular',
   };
 }
 
@@ -82,6 +103,12 @@ export class SetupPanelSession implements vscode.Disposable {
   private datasetSeq = 0;
   private previewSeq = 0;
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** An image folder (one sub-folder per class) rather than a file. */
+  private readonly isFolder: boolean;
+  /** The image folder's files in the engine's order (line n is entry n - 1); null until listed. */
+  private folderListing: FolderEntry[] | null = null;
+  /** Cancels the image folder's inspection in its child process. */
+  private inspectCancel: vscode.CancellationTokenSource | undefined;
 
   /** Opens the panel of a dataset file, or reveals it when it is already open. */
   static createOrShow(services: ExtensionServices, file: vscode.Uri): void {
@@ -113,6 +140,7 @@ export class SetupPanelSession implements vscode.Disposable {
     private readonly restored: SetupOptions | null,
   ) {
     SetupPanelSession.sessions.set(file.fsPath, this);
+    this.isFolder = isDirectory(file.fsPath);
     this.options = restored ?? defaultOptions(this.defaultsContext());
     this.params = new SetupParamCounts(
       services,
@@ -127,16 +155,38 @@ export class SetupPanelSession implements vscode.Disposable {
       styles: ['setup.css'],
       title: setupPanelTitle(file.fsPath),
     });
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file.fsPath)), path.basename(file.fsPath)));
+    const watched = this.isFolder
+      ? new vscode.RelativePattern(file, '**/*')
+      : new vscode.RelativePattern(vscode.Uri.file(path.dirname(file.fsPath)), path.basename(file.fsPath));
+    const watcher = vscode.workspace.createFileSystemWatcher(watched);
+    const stopListening = deviceProbeFor(services).onDidChange(() => this.post());
+    // In an image folder, hidden files and folders (e.g. a .finetune runs folder written during training) are not data.
+    const isData = (uri: vscode.Uri): boolean => !this.isFolder || !path.relative(file.fsPath, uri.fsPath).split(path.sep).some((part) => part.startsWith('.'));
+    const changed = (uri: vscode.Uri): void => {
+      if (isData(uri)) this.scheduleReload();
+    };
     this.disposables.push(
       watcher,
-      watcher.onDidChange(() => this.scheduleReload()),
-      watcher.onDidCreate(() => this.scheduleReload()),
+      watcher.onDidChange(changed),
+      watcher.onDidCreate(changed),
+      ...(this.isFolder ? [watcher.onDidDelete(changed)] : []),
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         if (isSetupRequest(raw)) void this.handle(raw);
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.post()),
+      // The model list says what is cached and what the settings allow: read it again when those may have changed.
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('fineTune')) void this.modelsMayHaveChanged();
+      }),
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.visible) void this.modelsMayHaveChanged();
+      }),
+      { dispose: stopListening },
+      // A run that started has its base model on this machine now (it may just have been downloaded).
+      services.training.onDidReceive(({ message }) => {
+        if (message.type === 'run/started') void this.modelsMayHaveChanged();
+      }),
     );
     void this.loadDataset(true);
   }
@@ -145,6 +195,7 @@ export class SetupPanelSession implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.params.dispose();
+    this.inspectCancel?.cancel();
     clearTimeout(this.reloadTimer);
     if (SetupPanelSession.sessions.get(this.file.fsPath) === this) SetupPanelSession.sessions.delete(this.file.fsPath);
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -174,6 +225,9 @@ export class SetupPanelSession implements vscode.Disposable {
       case 'setup/pickModelFolder':
         await this.pickModelFolder();
         return;
+      case 'setup/checkGpu':
+        await vscode.commands.executeCommand('finetune.checkGpu');
+        return;
       case 'setup/start':
         await this.start();
         return;
@@ -192,6 +246,9 @@ export class SetupPanelSession implements vscode.Disposable {
       starting: this.starting,
     });
     const notice = this.columnNotice ? [{ field: 'labelColumn' as const, severity: 'warning' as const, message: this.columnNotice }] : [];
+    const task = this.dataset.status === 'ready' ? this.dataset.inspection.task : null;
+    const model = this.options.model === 'auto' ? defaultModelFor(task) : this.options.model;
+    const modelTitle = this.models.find((m) => m.value === model)?.title ?? path.basename(model);
     return {
       file: { path: this.file.fsPath, name: path.basename(this.file.fsPath) },
       trusted: vscode.workspace.isTrusted,
@@ -201,6 +258,7 @@ export class SetupPanelSession implements vscode.Disposable {
       options: this.options,
       models: this.models,
       params: this.params.current,
+      device: currentDevice(this.services, model, modelTitle),
       issues: [...notice, ...validation.issues],
       startBlocked: validation.startBlocked,
       started: this.started,
@@ -223,13 +281,16 @@ export class SetupPanelSession implements vscode.Disposable {
   /** Reads the dataset (first: with the inferred columns), applies the defaults, then the preview. */
   private async loadDataset(initial: boolean): Promise<void> {
     const seq = ++this.datasetSeq;
-    if (!initial) this.inferredInspection = null;
+    if (!initial) {
+      this.inferredInspection = null;
+      this.folderListing = null;
+    }
     this.dataset = { status: 'loading' };
     this.params.reset('Reading the dataset…');
     this.post();
     let inspection: DatasetInspection;
     try {
-      this.inferredInspection ??= await inspectDataset(this.file.fsPath, {});
+      this.inferredInspection ??= await this.inspect({});
       inspection = await this.inspectWithChosenColumns(this.inferredInspection);
     } catch (error) {
       if (seq !== this.datasetSeq || this.disposed) return;
@@ -256,7 +317,7 @@ export class SetupPanelSession implements vscode.Disposable {
     const { labelColumn, textColumn } = this.options;
     if (labelColumn === null && textColumn === null) return inferred;
     try {
-      const inspection = await inspectDataset(this.file.fsPath, { label: labelColumn, text: textColumn });
+      const inspection = await this.inspect({ label: labelColumn, text: textColumn });
       this.columnNotice = null;
       return inspection;
     } catch (error) {
@@ -266,12 +327,34 @@ export class SetupPanelSession implements vscode.Disposable {
     }
   }
 
+  /** The dataset's inspection: in this process for a file, by the CLI in a child process for an image folder. */
+  private async inspect(options: DatasetOptions): Promise<DatasetInspection> {
+    if (!this.isFolder) return inspectDataset(this.file.fsPath, options);
+    this.inspectCancel?.cancel();
+    const cancel = new vscode.CancellationTokenSource();
+    this.inspectCancel = cancel;
+    try {
+      const settings = readEngineSettings(this.services.context);
+      const cliScript = vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'cli.js').fsPath;
+      return await inspectImageFolder((args) => runCliCommand({ cliScript, settings, token: cancel.token }, args), this.file.fsPath);
+    } finally {
+      cancel.dispose();
+      if (this.inspectCancel === cancel) this.inspectCancel = undefined;
+    }
+  }
+
+  /** One page of an image folder's files (path inside the folder, class). */
+  private async folderPage(offset: number): Promise<{ rows: { line: number; cells: string[] }[]; atEnd: boolean }> {
+    this.folderListing ??= await listImageFolder(this.file.fsPath);
+    return folderPreviewRows(this.folderListing, offset, PREVIEW_PAGE_SIZE);
+  }
+
   private async loadPreview(offset: number): Promise<void> {
     if (this.dataset.status !== 'ready') return;
     const inspection = this.dataset.inspection;
     const seq = ++this.previewSeq;
     try {
-      const { rows, atEnd } = await readPreviewRows({
+      const { rows, atEnd } = this.isFolder ? await this.folderPage(offset) : await readPreviewRows({
         path: this.file.fsPath,
         format: inspection.format,
         ...(inspection.delimiter === undefined ? {} : { delimiter: inspection.delimiter }),
@@ -331,9 +414,24 @@ export class SetupPanelSession implements vscode.Disposable {
 
   private async refreshModels(): Promise<void> {
     const task = this.dataset.status === 'ready' ? this.dataset.inspection.task : null;
-    const { choices, problem } = await modelChoices(task, this.options.model);
+    const zoo = readModelZooSettings(this.services.context);
+    const { choices, problem } = await modelChoices(task, this.options.model, hostZooSettings(zoo));
     this.models = choices;
-    this.modelProblem = problem;
+    const chosen = choices.find((c) => c.value === this.options.model);
+    this.modelProblem = problem ?? (chosen?.download ? mirrorProblem(zoo) : null);
+  }
+
+  /** Reads the model list again (a download finished, a setting changed) and posts when it differs. */
+  private async modelsMayHaveChanged(): Promise<void> {
+    if (this.disposed || this.dataset.status === 'loading') {
+      this.post();
+      return;
+    }
+    const before = JSON.stringify([this.models, this.modelProblem]);
+    await this.refreshModels();
+    if (this.disposed) return;
+    if (JSON.stringify([this.models, this.modelProblem]) !== before) this.params.update();
+    this.post();
   }
 
   private async pickModelFolder(): Promise<void> {
@@ -342,7 +440,7 @@ export class SetupPanelSession implements vscode.Disposable {
       canSelectFolders: true,
       canSelectMany: false,
       openLabel: 'Use This Model',
-      title: 'Choose a TF.js Layers model folder (model.json and its weight files)',
+      title: 'Choose a model folder: Hugging Face (config.json, model.safetensors, tokenizer) or TF.js Layers (model.json and its weight files)',
       ...(vscode.workspace.getWorkspaceFolder(this.file) ? { defaultUri: vscode.workspace.getWorkspaceFolder(this.file)?.uri } : {}),
     });
     const folder = picked?.[0];
@@ -352,6 +450,13 @@ export class SetupPanelSession implements vscode.Disposable {
   // ---- actions ------------------------------------------------------------------------------------
 
   private async openLine(line: number): Promise<void> {
+    if (this.isFolder) {
+      // Line n of an image folder is its n-th file: open that image.
+      this.folderListing ??= await listImageFolder(this.file.fsPath);
+      const entry = this.folderListing[line - 1];
+      if (entry) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(entry.file), { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      return;
+    }
     const position = new vscode.Position(Math.max(0, line - 1), 0);
     await vscode.window.showTextDocument(this.file, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.Beside, preview: true });
   }

@@ -94,6 +94,8 @@ export class SetupParamCounts {
     const validation = validateSetup(options, { dataset, model: models.find((m) => m.value === options.model), modelProblem, trusted: true, starting: false });
     const blocking = validation.issues.find((i) => i.severity === 'error' && SHAPE_FIELDS.includes(i.field));
     if (blocking) return { reason: `counted once this is fixed: ${blocking.message}` };
+    const chosen = models.find((m) => m.value === options.model);
+    if (chosen?.download) return { reason: 'counted once the model is on this machine (it is downloaded when the run starts)' };
     const config = toTrainConfig({ ...options, technique }, datasetPath);
     const readsText = dataset.inspection.task === 'text-classification';
     return { key: describeKey(config, dataset.inspection.fingerprint, readsText), config };

@@ -60,6 +60,12 @@ function modelIssues(options: SetupOptions, inspection: DatasetInspection, conte
   const model = context.model;
   if (!model || inspection.task === null) return [];
   const textColumns = inspection.columns.filter((c) => c.kind === 'text' && c.name !== inspection.label);
+  if (inspection.task === 'image-classification' && model.reads !== 'image') {
+    return [{ field: 'model', severity: 'error', message: `${model.title} does not read images, and this is an image dataset: pick MobileNetV2` }];
+  }
+  if (model.reads === 'image' && inspection.task !== 'image-classification') {
+    return [{ field: 'model', severity: 'error', message: `${model.title} reads images, but this dataset has no column of image paths: pick another model` }];
+  }
   if (model.reads === 'text' && inspection.task !== 'text-classification') {
     const what =
       inspection.task === 'tabular-regression'
@@ -74,7 +80,7 @@ function modelIssues(options: SetupOptions, inspection: DatasetInspection, conte
       {
         field: 'model',
         severity: 'error',
-        message: `${model.title} reads numeric columns, but this is a text dataset (text column "${inspection.text ?? '?'}"): pick nn-sentiment or a text model folder`,
+        message: `${model.title} reads numeric columns, but this is a text dataset (text column "${inspection.text ?? '?'}"): pick nn-sentiment, a catalog model such as prajjwal1/bert-tiny, or a text model folder`,
       },
     ];
   }

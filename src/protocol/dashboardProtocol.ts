@@ -5,6 +5,7 @@
 // This file imports only other protocol files.
 
 import type { Evaluation, MetricEvent, RunRecord } from './runTypes';
+import type { ModelDownloadProgress } from './workerProtocol';
 
 export type DashboardAxis = 'step' | 'epoch';
 
@@ -67,6 +68,8 @@ export interface DashboardState {
   stopRequested: boolean;
   /** The latest progress report of a running worker of this window; null otherwise. */
   live: LiveProgress | null;
+  /** The base model's download before training starts (a worker of this window); null otherwise. */
+  download: ModelDownloadProgress | null;
   checkpoints: CheckpointMark[];
   evaluation: Evaluation | null;
   /** The last lines of worker.log. */
@@ -92,6 +95,8 @@ export type DashboardDownMessage =
   /** Metric events appended to metrics.jsonl since the last message. */
   | { type: 'dashboard/metricsAppended'; payload: { metrics: MetricColumns } }
   | { type: 'dashboard/progressed'; payload: { progress: LiveProgress } }
+  /** The base model's download progressed; null: it is over. */
+  | { type: 'dashboard/downloadProgressed'; payload: { download: ModelDownloadProgress | null } }
   /** Lines appended to worker.log since the last message. */
   | { type: 'dashboard/logAppended'; payload: { lines: string[] } }
   /** The run cannot be shown (deleted, unreadable, from a newer version). */
@@ -189,6 +194,7 @@ function isDashboardState(value: unknown): value is DashboardState {
     (value.activity === null || value.activity === 'queued' || value.activity === 'running') &&
     typeof value.stopRequested === 'boolean' &&
     (value.live === null || isLiveProgress(value.live)) &&
+    (value.download === null || isModelDownload(value.download)) &&
     Array.isArray(value.checkpoints) &&
     (value.evaluation === null || isRecord(value.evaluation)) &&
     isStringArray(value.log) &&
@@ -214,6 +220,21 @@ function isLiveProgress(value: unknown): value is LiveProgress {
   );
 }
 
+function isModelDownload(value: unknown): value is ModelDownloadProgress {
+  return (
+    isRecord(value) &&
+    typeof value.model === 'string' &&
+    typeof value.file === 'string' &&
+    typeof value.fileIndex === 'number' &&
+    typeof value.fileCount === 'number' &&
+    typeof value.bytes === 'number' &&
+    (value.total === null || typeof value.total === 'number') &&
+    typeof value.bytesPerSecond === 'number' &&
+    (value.etaSeconds === null || typeof value.etaSeconds === 'number') &&
+    typeof value.done === 'boolean'
+  );
+}
+
 /** Checks a message from the host (the webview trusts nothing it did not check). */
 export function isDashboardDownMessage(value: unknown): value is DashboardDownMessage {
   if (!isRecord(value) || typeof value.type !== 'string' || !isRecord(value.payload)) return false;
@@ -225,6 +246,8 @@ export function isDashboardDownMessage(value: unknown): value is DashboardDownMe
       return isMetricColumns(p.metrics);
     case 'dashboard/progressed':
       return isLiveProgress(p.progress);
+    case 'dashboard/downloadProgressed':
+      return p.download === null || isModelDownload(p.download);
     case 'dashboard/logAppended':
       return isStringArray(p.lines);
     case 'dashboard/unavailable':

@@ -37,7 +37,7 @@ export type ClassWeightsName = 'none' | 'balanced';
 
 /** What the user chose in the form. */
 export interface SetupOptions {
-  /** 'nn-sentiment', 'mlp', or the absolute path of a TF.js Layers model folder. */
+  /** 'nn-sentiment', 'mlp', 'mobilenet_v2', a catalog id (e.g. 'prajjwal1/bert-tiny'), or the absolute path of a model folder (Hugging Face or TF.js Layers). */
   model: string;
   technique: TechniqueName;
   /** null: the column inferred from the data. */
@@ -74,6 +74,8 @@ export type SetupRequest =
   /** Open the dataset file at this 1-based line. */
   | { type: 'setup/openLine'; payload: { line: number } }
   | { type: 'setup/pickModelFolder'; payload: Record<string, never> }
+  /** Run "Fine-Tune: Check GPU Setup" (the full doctor report). */
+  | { type: 'setup/checkGpu'; payload: Record<string, never> }
   | { type: 'setup/start'; payload: Record<string, never> }
   | { type: 'setup/openDashboard'; payload: { runsDir: string; runId: string } };
 
@@ -115,18 +117,49 @@ export interface PreviewPage {
 
 export type PreviewStatus = { status: 'loading' } | { status: 'failed'; reason: string } | { status: 'ready'; page: PreviewPage };
 
+/** Where a base model comes from: built into the extension, the model catalog (Hugging Face), or a local folder. */
+export type ModelSource = 'builtin' | 'catalog' | 'folder';
+
+/** A model fetched at the start of the run (a catalog model that is not on this machine yet). */
+export interface ModelDownload {
+  /** Bytes to fetch (an estimate: F32 weights plus the tokenizer). */
+  approxBytes: number;
+  /** Base URL of the server (the mirror setting, or huggingface.co). */
+  from: string;
+  /** The cache folder it is placed in. */
+  into: string;
+}
+
 /** A base model the user can pick. */
 export interface ModelChoice {
-  /** The value of SetupOptions.model. */
+  /** The value of SetupOptions.model: 'nn-sentiment', 'mlp', 'mobilenet_v2', a catalog id, or a folder's path. */
   value: string;
   title: string;
-  /** Size and where it comes from, e.g. "embedded, 1.5 M parameters, on disk". */
+  /** What it is, its size, its licence and where it comes from, in one sentence. */
   detail: string;
   /** What the model reads; 'unknown' for a folder that could not be read. */
-  reads: 'text' | 'tabular' | 'unknown';
+  reads: 'text' | 'tabular' | 'image' | 'unknown';
   /** The default for this dataset's task. */
   recommended: boolean;
+  source: ModelSource;
+  /** A short tag next to the title: "built in", "cached", "download ≈17.6 MB", "local folder". */
+  tag: string;
+  /** Set when choosing it means downloading it when the run starts; null when it is on this machine. */
+  download: ModelDownload | null;
 }
+
+/** The device a run started now would train on, as `finetune doctor --quick` found it (once per VS Code session). */
+export type DeviceStatus =
+  | { status: 'checking' }
+  | {
+      status: 'ready';
+      kind: 'gpu' | 'cpu';
+      /** E.g. "GPU — NVIDIA H100 (WebGPU)" or "CPU (WebAssembly)". */
+      text: string;
+      /** Why not the GPU, short (null on the GPU): "no GPU backend usable: only a software WebGPU adapter was found". */
+      reason: string | null;
+    }
+  | { status: 'failed'; reason: string };
 
 /** Parameter counts of the chosen model under one technique. */
 export type ParamsStatus =
@@ -146,6 +179,8 @@ export interface SetupState {
   models: ModelChoice[];
   /** For the chosen model, per technique. */
   params: Record<TechniqueName, ParamsStatus>;
+  /** The device the run will train on, for the chosen model. */
+  device: DeviceStatus;
   issues: FieldIssue[];
   /** Why Start is disabled, shown next to it; null when it is enabled. */
   startBlocked: string | null;
@@ -225,6 +260,7 @@ export function isSetupRequest(value: unknown): value is SetupRequest {
   switch (value.type) {
     case 'setup/ready':
     case 'setup/pickModelFolder':
+    case 'setup/checkGpu':
     case 'setup/start':
       return true;
     case 'setup/changeOptions':
@@ -277,6 +313,7 @@ export function isSetupUpdate(value: unknown): value is SetupUpdate {
     Array.isArray(state.models) &&
     isRecord(state.params) &&
     Array.isArray(state.issues) &&
+    isRecord(state.device) &&
     isStringOrNull(state.startBlocked)
   );
 }

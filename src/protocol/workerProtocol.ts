@@ -16,6 +16,24 @@ export interface ModelDescription {
   model: string;
 }
 
+/** Progress of the base model's download at the start of a run, one file of the model at a time. */
+export interface ModelDownloadProgress {
+  /** The catalog or Hugging Face id being downloaded. */
+  model: string;
+  file: string;
+  /** 0-based index of the file among the model's files, and their count. */
+  fileIndex: number;
+  fileCount: number;
+  /** Bytes of the file on disk so far (resumed bytes included). */
+  bytes: number;
+  /** Size of the file, when the server said it. */
+  total: number | null;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+  /** True on the last report of the file. */
+  done: boolean;
+}
+
 /** Parent → worker. */
 export type ParentMessage =
   | { type: 'run/start'; payload: { runsDir: string; runId: string; resume: boolean; extraEpochs: number } }
@@ -32,6 +50,8 @@ export type WorkerMessage =
   | { type: 'run/checkpointSaved'; payload: { name: string; isBest: boolean; epoch: number; step: number } }
   | { type: 'run/evaluated'; payload: { evaluation: Evaluation } }
   | { type: 'worker/logged'; payload: { level: 'info' | 'warn' | 'error'; message: string } }
+  /** The run's base model is being downloaded (before training starts). */
+  | { type: 'model/downloadProgressed'; payload: ModelDownloadProgress }
   | { type: 'run/finished'; payload: { status: 'completed' | 'stopped'; reason: string | null } }
   | { type: 'run/failed'; payload: { reason: string; detail: string | null } }
   | { type: 'worker/exited'; payload: { code: number; reason: string | null } }
@@ -47,6 +67,7 @@ const workerTypes = new Set([
   'run/checkpointSaved',
   'run/evaluated',
   'worker/logged',
+  'model/downloadProgressed',
   'run/finished',
   'run/failed',
   'worker/exited',

@@ -5,6 +5,8 @@ import type { RunEvents } from '../engine/runner/runEvents';
 
 export function runEventsToMessages(runId: string, send: (message: WorkerMessage) => void, progressIntervalMs = 200): RunEvents {
   let lastProgress = 0;
+  let lastDownload = 0;
+  let lastDownloadFile = '';
   return {
     started: (info) => send({ type: 'run/started', payload: { runId, ...info } }),
     progress: (p) => {
@@ -17,5 +19,15 @@ export function runEventsToMessages(runId: string, send: (message: WorkerMessage
     checkpointSaved: (info) => send({ type: 'run/checkpointSaved', payload: info }),
     evaluated: (evaluation) => send({ type: 'run/evaluated', payload: { evaluation } }),
     log: (level, message) => send({ type: 'worker/logged', payload: { level, message } }),
+    downloadProgressed: (p) => {
+      const now = Date.now();
+      // The first report of a file, its last, and at most one per interval in between.
+      const key = `${p.model}/${p.fileIndex}`;
+      if (!p.done && key === lastDownloadFile && now - lastDownload < progressIntervalMs) return;
+      lastDownload = now;
+      lastDownloadFile = key;
+      const { model, file, fileIndex, fileCount, bytes, total, bytesPerSecond, etaSeconds, done } = p;
+      send({ type: 'model/downloadProgressed', payload: { model, file, fileIndex, fileCount, bytes, total, bytesPerSecond, etaSeconds, done } });
+    },
   };
 }

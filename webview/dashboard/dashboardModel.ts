@@ -41,6 +41,8 @@ export function reduce(model: DashboardModel, action: DashboardDownMessage | Loc
     }
     case 'dashboard/progressed':
       return model.state ? { ...model, state: { ...model.state, live: action.payload.progress } } : model;
+    case 'dashboard/downloadProgressed':
+      return model.state ? { ...model, state: { ...model.state, download: action.payload.download } } : model;
     case 'dashboard/logAppended':
       return action.payload.lines.length === 0 ? model : { ...model, ...appendLog(model, action.payload.lines) };
     case 'dashboard/unavailable':

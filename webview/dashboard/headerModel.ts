@@ -2,6 +2,8 @@
 // only copies these strings and flags into elements.
 
 import type { DashboardState } from '../../src/protocol/dashboardProtocol';
+import type { ModelDownloadProgress } from '../../src/protocol/workerProtocol';
+import { formatBytes } from '../../src/engine/zoo/formatSize';
 import type { EarlyStoppingConfig } from '../../src/protocol/configTypes';
 import type { RunRecord, RunStatus } from '../../src/protocol/runTypes';
 import type { ValidationPoint } from './curveSeries';
@@ -99,8 +101,20 @@ function techniqueText(run: RunRecord): string {
   return name;
 }
 
+/** "Downloading prajjwal1/bert-tiny: model.safetensors (6 of 6), 8.0 MB of 17.6 MB · 45% · 2.1 MB/s · 5 s left". */
+export function downloadProgress(download: ModelDownloadProgress): { fraction: number | null; text: string } {
+  const fraction = download.total !== null && download.total > 0 ? Math.min(1, download.bytes / download.total) : null;
+  const size = `${formatBytes(download.bytes)}${download.total !== null ? ` of ${formatBytes(download.total)}` : ''}`;
+  const parts = [`Downloading the base model ${download.model}: ${download.file} (${download.fileIndex + 1} of ${download.fileCount}), ${size}`];
+  if (fraction !== null) parts.push(`${Math.floor(fraction * 100)}%`);
+  if (download.bytesPerSecond > 0) parts.push(`${formatBytes(download.bytesPerSecond)}/s`);
+  if (download.etaSeconds !== null && !download.done) parts.push(`${formatDuration(Math.ceil(download.etaSeconds))} left`);
+  return { fraction, text: parts.join(' · ') };
+}
+
 function progressOf(state: DashboardState, facts: CurveFacts): { fraction: number | null; text: string } {
   const { run, live } = state;
+  if (state.download && live === null && (run.status === 'running' || run.status === 'queued')) return downloadProgress(state.download);
   const perEpoch = stepsPerEpoch(run);
   const epochs = live?.epochs ?? run.config.epochs;
   const step = Math.max(live?.step ?? 0, run.progress?.step ?? 0, facts.lastStep);

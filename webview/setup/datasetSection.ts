@@ -20,6 +20,10 @@ const TASK_NAMES: Record<string, string> = {
 
 function summaryText(inspection: DatasetInspection): string {
   const usable = inspection.rows - inspection.skippedRows;
+  if (inspection.format === 'image-folder') {
+    const files = `${plural(inspection.rows, 'file')}${inspection.skippedRows > 0 ? ` (${formatInt(usable)} usable images)` : ''}`;
+    return `Image folder · ${files} · ${plural(inspection.labelCounts.length, 'class', 'classes')} · ${formatBytes(inspection.bytes)} — image classification: predict each image's class (its sub-folder)`;
+  }
   const parts = [
     inspection.format.toUpperCase(),
     `${plural(inspection.rows, 'row')}${inspection.skippedRows > 0 ? ` (${formatInt(usable)} usable)` : ''}`,
@@ -39,6 +43,7 @@ function summaryText(inspection: DatasetInspection): string {
 /** How the engine will use a column (an approximation of its feature choice, for display). */
 function roleOf(column: ColumnInfo, inspection: DatasetInspection): string {
   if (column.name === inspection.label) return 'label';
+  if (inspection.task === 'image-classification') return column.name === inspection.image ? 'image input' : 'not used';
   if (inspection.task === 'text-classification') return column.name === inspection.text ? 'text input' : 'not used';
   if (column.kind === 'numeric' || column.kind === 'boolean') return 'input';
   if (column.kind === 'categorical' && column.distinct <= 50 && column.distinct < inspection.rows) return 'input';
@@ -70,6 +75,7 @@ export interface Section {
 export function datasetSection(send: Send): Section {
   const summary = h('p', { class: 'summary', 'aria-live': 'polite' });
   const picker = columnPicker();
+  const folderNote = h('p', { class: 'note', hidden: true }, 'Each image is labelled with the name of the sub-folder it is in; the preview lists the files.');
   const chart = h('div', { class: 'chart' });
   const columns = h('div', { class: 'columns' });
   const problems = h('div', { class: 'problems-box' });
@@ -83,7 +89,7 @@ export function datasetSection(send: Send): Section {
     h(
       'div',
       { class: 'two-up' },
-      h('div', {}, h('h3', {}, 'Columns'), picker.element, columns),
+      h('div', {}, h('h3', {}, 'Columns'), picker.element, folderNote, columns),
       h('div', {}, h('h3', { id: 'chart-heading' }, 'Label distribution'), chart),
     ),
     h('h3', { id: 'problems-heading' }, 'Problems'),
@@ -94,6 +100,9 @@ export function datasetSection(send: Send): Section {
     element,
     update(state) {
       picker.update(state);
+      const imageFolder = state.dataset.status === 'ready' && state.dataset.inspection.format === 'image-folder';
+      picker.element.hidden = imageFolder;
+      folderNote.hidden = !imageFolder;
       datasetIssues.update(state.issues);
       const dataset = state.dataset;
       if (dataset.status !== 'ready') {

@@ -1,6 +1,6 @@
 // finetune train <dataset> [--model] [--technique] [--label] [--text] [--epochs] [--lr] [--batch-size]
 //   [--rank] [--alpha] [--targets] [--adapter-size] [--max-length] [--seed] [--patience] [--optimizer] [--weight-decay]
-//   [--class-weights] [--backend] [--name] [--runs-dir] [--in-process] [--json]
+//   [--class-weights] [--image-size] [--cut-layer] [--backend] [--name] [--runs-dir] [--in-process] [--json]
 
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';

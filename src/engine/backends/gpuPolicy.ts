@@ -8,16 +8,10 @@ import type { BackendName } from '../../protocol/configTypes';
 import type { BackendChoice } from '../../protocol/runTypes';
 import { cpuCandidate, wasmCandidate } from './jsCandidates';
 import { BACKEND_ENV_VAR, resolvePreferred, selectFrom } from './selectBackend';
+import { webgpuNotWorthIt } from './webgpuWorth';
 
-const SLOWER_ON_WEBGPU: Readonly<Record<string, string>> = {
-  'nn-sentiment': 'its bidirectional GRU makes about 31,000 small kernel calls per step, which WebGPU runs 12x slower than wasm (measured on an H100)',
-  mlp: 'its steps are too small for a GPU: WebGPU ran this model 15x slower than wasm (measured on an H100)',
-};
-
-/** Why the resolved model should not train on WebGPU under `auto`, or null. */
-export function webgpuNotWorthIt(model: string): string | null {
-  return SLOWER_ON_WEBGPU[model] ?? null;
-}
+// The table of such models lives in webgpuWorth.ts (no TensorFlow.js: the extension host reads it).
+export { webgpuNotWorthIt };
 
 function forcedBackend(configured: BackendName | null): boolean {
   return resolvePreferred(configured, process.env[BACKEND_ENV_VAR], () => undefined) !== null;

@@ -19,7 +19,8 @@ import { checkImageRows } from './images/imageRows';
 import { createHash } from 'node:crypto';
 
 export async function analyzeDataset(path: string, options: DatasetOptions, collect: boolean): Promise<LoadedDataset> {
-  if (await isFolder(path)) return analyzeImageFolder(path, options, collect);
+  // A folder is an image dataset, unless it is named like a data file (then it is a mistake, said below).
+  if ((await isFolder(path)) && !/\.(csv|tsv|tab|txt|jsonl|ndjson|json)$/i.test(path)) return analyzeImageFolder(path, options, collect);
   const source = await openDatasetSource(path);
   const scanner = new SchemaScanner(source.format === 'csv' || source.format === 'tsv');
   const summary = await source.read((record) => scanner.accept(record));

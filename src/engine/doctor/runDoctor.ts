@@ -26,14 +26,14 @@ async function timed(log: (line: string) => void, name: string): Promise<number 
   }
 }
 
-async function probe(candidate: BackendCandidate, electron: string | null, log: (line: string) => void): Promise<BackendProbe> {
+async function probe(candidate: BackendCandidate, electron: string | null, log: (line: string) => void, quick: boolean): Promise<BackendProbe> {
   log(`trying ${candidate.name}…`);
   const reason = await tryCandidate(candidate);
   if (reason === null) {
-    return { name: candidate.name, usable: true, reason: null, device: candidate.describe?.() ?? null, stepMs: await timed(log, candidate.name), forcedOnly: false, fix: null };
+    return { name: candidate.name, usable: true, reason: null, device: candidate.describe?.() ?? null, stepMs: quick ? null : await timed(log, candidate.name), forcedOnly: false, fix: null };
   }
   const result: BackendProbe = { name: candidate.name, usable: false, reason, device: null, stepMs: null, forcedOnly: false, fix: fixFor(candidate.name, reason, electron) };
-  if (candidate.name === 'webgpu' && /only a software WebGPU adapter/.test(reason)) {
+  if (!quick && candidate.name === 'webgpu' && /only a software WebGPU adapter/.test(reason)) {
     // Measure what forcing it would give, so the user can judge.
     const saved = process.env[WEBGPU_ALLOW_SOFTWARE_ENV];
     process.env[WEBGPU_ALLOW_SOFTWARE_ENV] = '1';
@@ -63,11 +63,17 @@ function summarize(report: Omit<DoctorReport, 'summary'>): string {
   return `Runs train on the CPU (${chosen.name}) because no GPU backend is usable (${gpuReasons.join('; ')}).${seen}`;
 }
 
-export async function runDoctor(log: (line: string) => void = () => undefined): Promise<DoctorReport> {
+export interface DoctorOptions {
+  /** Leave out the step timings and the timing of a software adapter (stepMs stays null): a second or two. */
+  quick?: boolean;
+}
+
+export async function runDoctor(log: (line: string) => void = () => undefined, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const quick = options.quick === true;
   const electron = process.versions.electron ?? null;
   const nvidiaSmi = await queryNvidiaSmi();
   const backends: BackendProbe[] = [];
-  for (const candidate of defaultCandidates()) backends.push(await probe(candidate, electron, log));
+  for (const candidate of defaultCandidates()) backends.push(await probe(candidate, electron, log, quick));
   const preferred = resolvePreferred(null, process.env[BACKEND_ENV_VAR], log);
   const forced = preferred === null ? undefined : backends.find((b) => b.name === preferred && b.usable);
   const chosen = forced ?? backends.find((b) => b.usable);

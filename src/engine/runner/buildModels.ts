@@ -24,7 +24,8 @@ import { AUTO_MODEL, defaultModelFor } from '../training/trainDefaults';
 import { UserError } from '../userError';
 import { loadImageBase } from '../models/mobileNetBase';
 import { MOBILENET_V2_ID } from '../models/mobileNetSource';
-import { resolveModelSource } from '../zoo/resolveModelSource';
+import type { ModelProgress } from '../zoo/downloadModel';
+import { progressLogger, resolveModelSource } from '../zoo/resolveModelSource';
 
 export interface FreshModels {
   models: ModelPair;
@@ -54,10 +55,16 @@ function isTextModelFolder(model: string): boolean {
   return fs.existsSync(path.join(dir, 'word_index.json'));
 }
 
-async function loadBase(config: TrainConfig, data: PreparedData, log: (line: string) => void): Promise<BaseModelBundle> {
+async function loadBase(config: TrainConfig, data: PreparedData, log: (line: string) => void, onDownload?: (p: ModelProgress) => void): Promise<BaseModelBundle> {
   const choice = resolveModelChoice(config, data.task);
-  // Catalog ids and Hugging Face ids become a local folder (downloaded once, then cached).
-  const model = await resolveModelSource(choice, { log });
+  // Catalog ids and Hugging Face ids become a local folder (downloaded once, then cached); a
+  // download's progress goes to the log (a line per file and every 10 s) and to `onDownload`.
+  const logProgress = progressLogger(log);
+  const onProgress = onDownload && ((p: ModelProgress): void => {
+    logProgress(p);
+    onDownload(p);
+  });
+  const model = await resolveModelSource(choice, { log, onProgress });
   if (data.task === 'image-classification' || model === MOBILENET_V2_ID) return loadImageBase(model, config, data.task, data.inspection.imageSize);
   const textModel = isTextModelFolder(model);
   if (data.task === 'text-classification' && !textModel) {
@@ -84,14 +91,15 @@ async function loadBase(config: TrainConfig, data: PreparedData, log: (line: str
   return loadUserLayersBase(model, encoder);
 }
 
-/** `log` receives lines worth telling the user while the base is found (e.g. a download). */
+/** `log` receives lines worth telling the user while the base is found (e.g. a download); `onDownload` the download's progress. */
 export async function buildFreshModels(
   config: TrainConfig,
   data: PreparedData,
   codec: LabelCodec,
   log: (line: string) => void = () => undefined,
+  onDownload?: (p: ModelProgress) => void,
 ): Promise<FreshModels> {
-  const bundle = await loadBase(config, data, log);
+  const bundle = await loadBase(config, data, log, onDownload);
   const base = await applyTechnique(bundle.base, config.technique, {
     lora: config.lora,
     adapter: config.adapter,

@@ -114,7 +114,7 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
     modelFingerprint = record.model?.fingerprint ?? '';
     log('info', `resuming from checkpoint ${dir} at epoch ${state.epoch + 1}, step ${state.step}`);
   } else {
-    const built = await buildFreshModels(config, data, codec, (line) => log('info', line));
+    const built = await buildFreshModels(config, data, codec, (line) => log('info', line), events.downloadProgressed && ((p) => events.downloadProgressed?.(p)));
     for (const note of built.notes) log('info', note);
     models = built.models;
     encoderReady = built.encoder;

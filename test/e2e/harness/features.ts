@@ -39,6 +39,10 @@ const checks = {
     if (!existsSync(path.join(REPO_ROOT, 'webview', 'compare', 'main.ts'))) return 'the compare panel (webview/compare) is not built yet';
     return null;
   },
+  modelPicker: (): string | null =>
+    sourceMentions('src/panels', 'catalogTextModels') && sourceMentions('src/panels', 'currentDevice')
+      ? null
+      : 'the setup panel does not list the model catalog and the device yet',
   quickStart: (): string | null =>
     manifestCommands().some((c) => c.command === 'finetune.dataset.quickStart') && sourceMentions('src/host', 'finetune.dataset.quickStart')
       ? null

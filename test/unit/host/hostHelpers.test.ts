@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseTrainingSettings } from '../../../src/host/trainingSettings';
 import { engineLaunchFor } from '../../../src/host/workerLaunch';
+import { fastPathsEnabled } from '../../../src/engine/backends/fastPaths/fastPathsSwitch';
 import { describeWorkerExit, lastLines } from '../../../src/host/workerExit';
 import { LineSplitter } from '../../../src/host/lineSplitter';
 import { copyCheckpointOver } from '../../../src/host/checkpointCopy';
@@ -12,11 +13,11 @@ import { runRefOf, runRefsOf, checkpointRefOf } from '../../../src/host/commands
 import { tempDir } from '../helpers/fixtures';
 
 test('settings: defaults and clamping of bad values', () => {
-  assert.deepEqual(parseTrainingSettings(() => undefined), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false });
-  const values: Record<string, unknown> = { backend: 'wasm', concurrentRuns: 40, nodePath: ' /usr/bin/node ', defaultTechnique: 'features', allowSoftwareGpu: true };
-  assert.deepEqual(parseTrainingSettings((k) => values[k]), { backend: 'wasm', concurrentRuns: 16, nodePath: '/usr/bin/node', defaultTechnique: 'features', allowSoftwareGpu: true });
-  const bad: Record<string, unknown> = { backend: 'tpu', concurrentRuns: 0, nodePath: 3, defaultTechnique: 'magic', allowSoftwareGpu: 'yes' };
-  assert.deepEqual(parseTrainingSettings((k) => bad[k]), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false });
+  assert.deepEqual(parseTrainingSettings(() => undefined), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false, fastPaths: true });
+  const values: Record<string, unknown> = { backend: 'wasm', concurrentRuns: 40, nodePath: ' /usr/bin/node ', defaultTechnique: 'features', allowSoftwareGpu: true, fastPaths: false };
+  assert.deepEqual(parseTrainingSettings((k) => values[k]), { backend: 'wasm', concurrentRuns: 16, nodePath: '/usr/bin/node', defaultTechnique: 'features', allowSoftwareGpu: true, fastPaths: false });
+  const bad: Record<string, unknown> = { backend: 'tpu', concurrentRuns: 0, nodePath: 3, defaultTechnique: 'magic', allowSoftwareGpu: 'yes', fastPaths: 'no' };
+  assert.deepEqual(parseTrainingSettings((k) => bad[k]), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false, fastPaths: true });
 });
 
 test('engine launch: VS Code runtime as node, or the configured node; backend as FINETUNE_BACKEND', () => {
@@ -29,6 +30,18 @@ test('engine launch: VS Code runtime as node, or the configured node; backend as
   assert.deepEqual(engineLaunchFor('/x/worker.js', { backend: 'webgpu', nodePath: '', allowSoftwareGpu: true }, '/e').env, {
     FINETUNE_BACKEND: 'webgpu', FINETUNE_WEBGPU_ALLOW_SOFTWARE: '1',
   });
+});
+
+test('engine launch: fineTune.fastPaths off sets FINETUNE_FAST_PATHS=0 for the child; on leaves it unset', () => {
+  assert.deepEqual(engineLaunchFor('/x/worker.js', { backend: 'auto', nodePath: '', fastPaths: false }, '/e').env, { FINETUNE_FAST_PATHS: '0' });
+  assert.deepEqual(engineLaunchFor('/x/cli.js', { backend: 'wasm', nodePath: '/n/node', fastPaths: false }).env, { FINETUNE_BACKEND: 'wasm', FINETUNE_FAST_PATHS: '0' });
+  assert.deepEqual(engineLaunchFor('/x/worker.js', { backend: 'auto', nodePath: '', fastPaths: true }, '/e').env, {});
+  const settings = parseTrainingSettings((k) => (k === 'fastPaths' ? false : undefined));
+  const launch = engineLaunchFor('/x/worker.js', settings, '/e');
+  assert.equal(launch.env?.FINETUNE_FAST_PATHS, '0');
+  // What the worker then sees: the fast paths switched off.
+  assert.equal(fastPathsEnabled({ ...launch.env }), false);
+  assert.equal(fastPathsEnabled(engineLaunchFor('/x/worker.js', parseTrainingSettings(() => undefined), '/e').env ?? {}), true);
 });
 
 test('worker exit reasons: code or signal, and the last stderr lines', () => {

@@ -207,3 +207,36 @@ test('snapshot: checkpoints are placed by their state; a malformed evaluation is
     removeDir(dir);
   }
 });
+
+test('feed: the base model download is forwarded as it comes, carried in the next state, and over when its last file is done', async () => {
+  const { dir, sent, feed } = await setup();
+  try {
+    await feed.attach();
+    sent.length = 0;
+    const p = { model: 'prajjwal1/bert-tiny', file: 'model.safetensors', fileIndex: 5, fileCount: 6, bytes: 8_000_000, total: 17_600_000, bytesPerSecond: 2_000_000, etaSeconds: 5, done: false };
+    feed.onWorkerMessage({ type: 'model/downloadProgressed', payload: p });
+    feed.onWorkerMessage({ type: 'worker/logged', payload: { level: 'info', message: 'a line' } });
+    const forwarded = sent.filter((m) => m.type === 'dashboard/downloadProgressed');
+    assert.equal(forwarded.length, 1, 'a log line does not end the download');
+    assert.ok(forwarded[0].type === 'dashboard/downloadProgressed');
+    assert.deepEqual(forwarded[0].payload.download, p);
+    await feed.markStopRequested();
+    const state = sent.at(-1);
+    assert.ok(state?.type === 'dashboard/stateChanged');
+    assert.deepEqual(state.payload.state.download, p);
+    // An earlier file done is not the end; the last file done is.
+    feed.onWorkerMessage({ type: 'model/downloadProgressed', payload: { ...p, fileIndex: 2, file: 'vocab.txt', done: true } });
+    assert.ok(sent.at(-1)?.type === 'dashboard/downloadProgressed');
+    feed.onWorkerMessage({ type: 'model/downloadProgressed', payload: { ...p, bytes: p.total, done: true } });
+    const last = sent.at(-1);
+    assert.ok(last?.type === 'dashboard/downloadProgressed' && last.payload.download === null);
+    // A download cut short by the run's start (or end) is over too.
+    feed.onWorkerMessage({ type: 'model/downloadProgressed', payload: p });
+    feed.onWorkerMessage({ type: 'run/started', payload: { runId: 'x', backend: { name: 'wasm', skipped: [] }, totalParams: 1, trainableParams: 1 } });
+    const ended = sent.filter((m) => m.type === 'dashboard/downloadProgressed').at(-1);
+    assert.ok(ended?.type === 'dashboard/downloadProgressed' && ended.payload.download === null);
+  } finally {
+    feed.dispose();
+    removeDir(dir);
+  }
+});

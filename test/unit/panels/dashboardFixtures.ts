@@ -48,6 +48,7 @@ export function sampleState(overrides: Partial<DashboardState> = {}, run: Partia
     activity: 'running',
     stopRequested: false,
     live: null,
+    download: null,
     checkpoints: [],
     evaluation: null,
     log: [],

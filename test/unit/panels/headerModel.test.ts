@@ -103,3 +103,17 @@ test('header: a backend that names its device (the WebGPU adapter) shows it', ()
   assert.equal(view.backend, 'webgpu');
   assert.equal(view.device, 'GPU (WebGPU): nvidia: nvidia-h100-80gb-hbm3');
 });
+
+test('header: while the base model downloads, the progress bar and its text follow the download', () => {
+  const download = { model: 'prajjwal1/bert-tiny', file: 'model.safetensors', fileIndex: 5, fileCount: 6, bytes: 8_000_000, total: 16_000_000, bytesPerSecond: 2_000_000, etaSeconds: 4, done: false };
+  const facts = { lastStep: 0, throughput: null, secondsPerStep: null, lastTime: 0 };
+  const view = headerView(sampleState({ download }, { status: 'running' }), facts, Date.now());
+  assert.equal(view.progress, 0.5);
+  assert.equal(view.progressText, 'Downloading the base model prajjwal1/bert-tiny: model.safetensors (6 of 6), 8.0 MB of 16.0 MB · 50% · 2.0 MB/s · 4 s left');
+  const unknownSize = headerView(sampleState({ download: { ...download, total: null, bytesPerSecond: 0, etaSeconds: null } }, { status: 'running' }), facts, Date.now());
+  assert.equal(unknownSize.progress, null);
+  assert.equal(unknownSize.progressText, 'Downloading the base model prajjwal1/bert-tiny: model.safetensors (6 of 6), 8.0 MB');
+  // Once training reports progress, the download is no longer what the bar shows.
+  const live = { epoch: 0, step: 3, totalSteps: 30, epochs: 3, loss: 0.5, examplesPerSecond: 10, etaSeconds: 9, phase: 'training', receivedAt: Date.now() };
+  assert.match(headerView(sampleState({ download, live }, { status: 'running' }), facts, Date.now()).progressText, /^Epoch \d of 3 · step/);
+});

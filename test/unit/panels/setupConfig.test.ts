@@ -4,6 +4,9 @@ import { toTrainConfig, describeKey } from '../../../src/panels/setupConfig';
 import { defaultOptions } from '../../../src/panels/setupOptions';
 import { makeTrainConfig } from '../../../src/engine/training/trainDefaults';
 import { isTrainConfig } from '../../../src/protocol/configGuards';
+import * as path from 'node:path';
+import { makeTinyCheckpoint, writeTinyCheckpoint } from '../hf/tinyHfCheckpoint';
+import { tempDir } from '../helpers/fixtures';
 
 const options = defaultOptions({ task: 'text-classification', defaultTechnique: 'lora' });
 
@@ -72,4 +75,13 @@ test('the describe key changes with what shapes the models, not with the rest', 
   assert.notEqual(describeKey({ ...a, labelColumn: 'x' }, 'fp', true), key);
   assert.notEqual(describeKey({ ...a, seed: 3 }, 'fp', false), describeKey(a, 'fp', false), 'a tabular encoder is fitted on the seeded train split');
   assert.equal(describeKey({ ...a, adapter: { ...a.adapter, size: 64 } }, 'fp', true), key, 'adapter size only matters for adapters');
+});
+
+test('a Hugging Face model (catalog id or local folder) reads 128 tokens, as the CLI; other models keep the default', () => {
+  const dir = tempDir();
+  const folder = writeTinyCheckpoint(path.join(dir, 'tiny-bert'), makeTinyCheckpoint({ architecture: 'bert' }));
+  const text = defaultOptions({ task: 'text-classification', defaultTechnique: 'lora' });
+  assert.equal(toTrainConfig({ ...text, model: 'prajjwal1/bert-tiny' }, '/d.csv').maxSequenceLength, 128);
+  assert.equal(toTrainConfig({ ...text, model: folder }, '/d.csv').maxSequenceLength, 128);
+  assert.equal(toTrainConfig({ ...text, model: 'nn-sentiment' }, '/d.csv').maxSequenceLength, 100);
 });

@@ -48,5 +48,30 @@ export function tabularInspection(overrides: Partial<DatasetInspection> = {}): D
   });
 }
 
-export const NN_SENTIMENT: ModelChoice = { value: 'nn-sentiment', title: 'nn-sentiment', detail: '', reads: 'text', recommended: true };
-export const MLP: ModelChoice = { value: 'mlp', title: 'MLP', detail: '', reads: 'tabular', recommended: false };
+export const NN_SENTIMENT: ModelChoice = { value: 'nn-sentiment', title: 'nn-sentiment', detail: '', reads: 'text', recommended: true, source: 'builtin', tag: 'built in', download: null };
+export const MLP: ModelChoice = { value: 'mlp', title: 'MLP', detail: '', reads: 'tabular', recommended: false, source: 'builtin', tag: 'built for your data', download: null };
+export const MOBILENET: ModelChoice = { value: 'mobilenet_v2', title: 'MobileNetV2', detail: '', reads: 'image', recommended: true, source: 'builtin', tag: 'built in', download: null };
+
+export function imageFolderInspection(overrides: Partial<DatasetInspection> = {}): DatasetInspection {
+  return textInspection({
+    path: '/data/pets',
+    format: 'image-folder',
+    hasHeader: false,
+    delimiter: undefined,
+    columns: [
+      { name: 'image', kind: 'text', missing: 0, distinct: 40, labelCandidate: false },
+      { name: 'label', kind: 'categorical', missing: 0, distinct: 2, labelCandidate: true },
+    ],
+    label: 'label',
+    labelReason: 'the name of the sub-folder each image is in',
+    text: null,
+    image: 'image',
+    task: 'image-classification',
+    rows: 40,
+    labelCounts: [
+      { label: 'cats', count: 20 },
+      { label: 'dogs', count: 20 },
+    ],
+    ...overrides,
+  });
+}

@@ -66,6 +66,7 @@ test('the state snapshot passes the webview\'s guard', () => {
     options,
     models: [],
     params: { full: { status: 'computing' }, features: { status: 'computing' }, adapter: { status: 'computing' }, lora: { status: 'computing' } },
+    device: { status: 'checking' },
     issues: [],
     startBlocked: 'Reading the dataset…',
     started: null,

@@ -4,7 +4,7 @@ import type { NumberField, SetupOptions } from '../../../src/protocol/setupPanel
 import { defaultOptions } from '../../../src/panels/setupOptions';
 import { validateSetup, type ValidationContext } from '../../../src/panels/setupValidation';
 import { parseNumberField } from '../../../src/panels/setupNumbers';
-import { MLP, NN_SENTIMENT, tabularInspection, textInspection } from './setupFixtures';
+import { imageFolderInspection, MLP, MOBILENET, NN_SENTIMENT, tabularInspection, textInspection } from './setupFixtures';
 
 const textOptions = defaultOptions({ task: 'text-classification', defaultTechnique: 'lora' });
 const ready = (inspection = textInspection()): ValidationContext => ({
@@ -103,4 +103,26 @@ test('numbers parse in their ranges, with exponents and spaces', () => {
   assert.deepEqual(parseNumberField('patience', '0'), { ok: true, value: 0 });
   assert.equal(parseNumberField('warmupRatio', '1').ok, false);
   assert.equal(parseNumberField('seed', '-1').ok, false);
+});
+
+test('image folders: MobileNetV2 with feature extraction by default can start; a text or tabular model is refused, and MobileNetV2 on a CSV too', () => {
+  const imageOptions = defaultOptions({ task: 'image-classification', defaultTechnique: 'lora' });
+  assert.equal(imageOptions.model, 'mobilenet_v2');
+  assert.equal(imageOptions.technique, 'features');
+  const ok = validateSetup(imageOptions, { ...ready(imageFolderInspection()), model: MOBILENET });
+  assert.deepEqual(ok.issues, []);
+  assert.equal(ok.startBlocked, null);
+  const bert = { ...NN_SENTIMENT, value: 'prajjwal1/bert-tiny', title: 'prajjwal1/bert-tiny' };
+  const refused = validateSetup({ ...imageOptions, model: bert.value }, { ...ready(imageFolderInspection()), model: bert });
+  assert.equal(refused.startBlocked, 'prajjwal1/bert-tiny does not read images, and this is an image dataset: pick MobileNetV2');
+  assert.equal(refused.issues[0].field, 'model');
+  const onText = validateSetup({ ...textOptions, model: 'mobilenet_v2' }, { ...ready(), model: MOBILENET });
+  assert.equal(onText.startBlocked, 'MobileNetV2 reads images, but this dataset has no column of image paths: pick another model');
+});
+
+test('a chosen model that cannot be used (offline and not cached, a folder without weights) blocks Start with its problem', () => {
+  const problem = 'distilbert-base-uncased is not on this machine and offline mode is on (the setting fineTune.offline): turn offline mode off to download it (≈266 MB), or choose a local model folder';
+  const v = validateSetup({ ...textOptions, model: 'distilbert-base-uncased' }, { ...ready(), model: undefined, modelProblem: problem });
+  assert.equal(v.startBlocked, problem);
+  assert.deepEqual(v.issues.map((i) => i.field), ['model']);
 });
