@@ -10,7 +10,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const WASM_KERNELS = [{ source: 'src/engine/backends/fastPaths/wasm/gruKernel.c', output: 'dist/wasm/gruKernel.wasm' }];
+export const WASM_KERNELS = [
+  { source: 'src/engine/backends/fastPaths/wasm/gruKernel.c', output: 'dist/wasm/gruKernel.wasm' },
+  { source: 'src/engine/backends/fastPaths/wasm/geluKernel.c', output: 'dist/wasm/geluKernel.wasm' },
+];
 
 const FLAGS = [
   '--target=wasm32',

@@ -26,7 +26,7 @@ import {
   saveCheckpoint,
   toCheckpointState,
 } from '../training/checkpointIo';
-import type { ModelPair } from '../training/forward';
+import { baseOutputs, type ModelPair } from '../training/forward';
 import type { Example } from '../data/example';
 import type { InputEncoder } from '../models/modelTypes';
 import { encodeExamples } from '../models/encodeExamples';
@@ -297,7 +297,8 @@ async function computeFeatures(
   const parts: tf.Tensor2D[] = [];
   for (let start = 0; start < examples.length; start += batchSize) {
     const x = await encodeExamples(encoder, examples.slice(start, start + batchSize));
-    parts.push(tf.tidy(() => models.base.predict(x) as tf.Tensor2D));
+    // baseOutputs: as predict, plus the packed-token fast path for Hugging Face encoders.
+    parts.push(tf.tidy(() => baseOutputs(models.base, x, { training: false }) as tf.Tensor2D));
     x.dispose();
     progress(Math.min(examples.length, start + batchSize));
     await tf.nextFrame();

@@ -1,6 +1,8 @@
 // The forward pass and the loss, shared by training, validation and evaluation.
 
 import * as tf from '@tensorflow/tfjs';
+import { packedTokensApply } from '../backends/fastPaths/packedTokens';
+import { PACKED_TOKENS_KWARG, planPackedLayout } from '../models/hf/hfPacking';
 import type { LabelCodec } from './labels';
 
 /** A base (input → features) and a head (features → output), trained together or head only. */
@@ -12,11 +14,23 @@ export interface ModelPair {
 /**
  * When inputs are cached features of a frozen base, only the head runs. `seed` makes the
  * dropout masks of a training step reproducible (layers that support it read kwargs.seed).
+ * A Hugging Face encoder base computes only the real tokens of a padded batch when the fast path
+ * 'hf-packed-tokens' applies (src/engine/models/hf/hfPacking.ts): same outputs and gradients.
+ * Call inside a tf.tidy scope (the packing layout's index tensors are made in the current scope).
  */
 export function forward(models: ModelPair, x: tf.Tensor, throughBase: boolean, training: boolean, seed?: number): tf.Tensor2D {
   const kwargs = seed === undefined ? { training } : { training, seed };
-  const features = throughBase ? (models.base.apply(x, kwargs) as tf.Tensor) : x;
+  const features = throughBase ? baseOutputs(models.base, x, kwargs) : x;
   return models.head.apply(features, kwargs) as tf.Tensor2D;
+}
+
+/**
+ * The base's outputs for x with these call kwargs, packed when the fast path applies (as
+ * forward() runs the base; { training: false } gives what base.predict gives). In a tidy scope.
+ */
+export function baseOutputs(base: tf.LayersModel, x: tf.Tensor, kwargs: { training: boolean; seed?: number }): tf.Tensor {
+  const layout = packedTokensApply() ? planPackedLayout(base, x) : null;
+  return base.apply(x, layout === null ? kwargs : { ...kwargs, [PACKED_TOKENS_KWARG]: layout }) as tf.Tensor;
 }
 
 const EPSILON = 1e-7;

@@ -12,6 +12,7 @@ import { gruWasmUnavailableReason } from './wasmGruKernel';
 import { disableWasmMatMulOverride, enableWasmMatMulOverride, WASM_MATMUL_FAST_PATH } from './wasmMatMulOverride';
 import { wasmGatherOverride } from './wasmGatherKernel';
 import { wasmEqualOverride } from './wasmEqualKernel';
+import { installModelFastPaths } from './modelFastPaths';
 
 /** The wasm kernel overrides besides the matMul one, in the order they are recorded. */
 export const WASM_KERNEL_OVERRIDES = [wasmGatherOverride, wasmEqualOverride];
@@ -20,6 +21,7 @@ export function installFastPaths(backendName: string, log: (line: string) => voi
   if (!fastPathsEnabled(env)) {
     disableWasmMatMulOverride();
     for (const o of WASM_KERNEL_OVERRIDES) o.disable();
+    installModelFastPaths(backendName, log, env);
     log(`CPU fast paths off (${FAST_PATHS_ENV_VAR}=${env[FAST_PATHS_ENV_VAR] ?? ''})`);
     return [];
   }
@@ -40,5 +42,8 @@ export function installFastPaths(backendName: string, log: (line: string) => voi
     const why = kernel.name === 'typescript' ? gruWasmUnavailableReason() : null;
     log(`Fast path ${FUSED_GRU_FAST_PATH}: ${kernel.name} kernel${why === null ? '' : ` (${why})`}`);
   }
+  // Transformer paths (modelFastPaths.ts): frozen Dense without weight gradients, shared-memory
+  // identity/cast and in-place bias sums on wasm, fused GELU, packed tokens for HF encoders.
+  names.push(...installModelFastPaths(backendName, log, env));
   return names;
 }

@@ -8,10 +8,12 @@
 // Token type ids are all 0 (one text per example); DistilBERT has no token type table
 // (typeVocabSize 0). LayerNorm and dropout are separate layers after this one.
 // The lookups are tf.gather, whose gradient (UnsortedSegmentSum) trains the tables in full
-// fine-tuning.
+// fine-tuning. Under packed tokens (hfPacking.ts) only the real tokens are looked up, giving
+// [1, total, hidden] rows with the same values as those positions of the padded output.
 
 import * as tf from '@tensorflow/tfjs';
 import { type Kwargs, type LayerArgs, singleShape, singleTensor } from '../../techniques/tfjsTypes';
+import { packedLayoutOf, type PackedLayout } from './hfPacking';
 
 export type PositionMode = 'absolute' | 'roberta';
 
@@ -101,22 +103,43 @@ export class HfEmbeddings extends tf.layers.Layer {
     return [shape[0], shape[1], this.hiddenSize];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const ids = tf.cast(singleTensor(inputs, this.name), 'int32');
+      const layout = packedLayoutOf(kwargs);
+      if (layout !== null) return this.packed(ids, layout);
       let out = tf.gather(this.table(HF_EMBEDDING_WEIGHTS.word), ids);
       const tokenType = this.tables.get(HF_EMBEDDING_WEIGHTS.tokenType);
       if (tokenType !== undefined) out = tf.add(out, tf.slice(tokenType.read(), [0, 0], [1, this.hiddenSize]));
       const seq = ids.shape[1] ?? 0;
-      const last = this.positionMode === 'roberta' ? this.padTokenId + seq : seq - 1;
-      if (last >= this.maxPositions) {
-        throw new Error(`HfEmbeddings '${this.name}': ${seq} tokens need position ${last}, the table has ${this.maxPositions} rows.`);
-      }
+      this.checkPositions(seq);
       const table = this.table(HF_EMBEDDING_WEIGHTS.position);
       // Absolute positions are the first rows in order: a slice (cheaper than a gather, and so is its gradient).
       if (this.positionMode === 'absolute') return tf.add(out, tf.slice(table, [0, 0], [seq, this.hiddenSize]));
       return tf.add(out, tf.gather(table, positionIds(ids, this.positionMode, this.padTokenId)));
     });
+  }
+
+  /** The embeddings of the real tokens of `layout`, [1, total, hidden], in the order of the padded computation. */
+  private packed(ids: tf.Tensor, layout: PackedLayout): tf.Tensor {
+    this.checkPositions(layout.seq);
+    const tokenIds = tf.gather(tf.reshape(ids, [-1]), layout.tokenIndex);
+    let out = tf.gather(this.table(HF_EMBEDDING_WEIGHTS.word), tokenIds);
+    const tokenType = this.tables.get(HF_EMBEDDING_WEIGHTS.tokenType);
+    if (tokenType !== undefined) out = tf.add(out, tf.slice(tokenType.read(), [0, 0], [1, this.hiddenSize]));
+    const positions =
+      this.positionMode === 'absolute'
+        ? layout.positions
+        : tf.gather(tf.reshape(positionIds(ids, this.positionMode, this.padTokenId), [-1]), layout.tokenIndex);
+    out = tf.add(out, tf.gather(this.table(HF_EMBEDDING_WEIGHTS.position), positions));
+    return tf.reshape(out, [1, layout.total, this.hiddenSize]);
+  }
+
+  private checkPositions(seq: number): void {
+    const last = this.positionMode === 'roberta' ? this.padTokenId + seq : seq - 1;
+    if (last >= this.maxPositions) {
+      throw new Error(`HfEmbeddings '${this.name}': ${seq} tokens need position ${last}, the table has ${this.maxPositions} rows.`);
+    }
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -5,10 +5,15 @@
 //   per head h: softmax(q_h · k_hᵀ / √d + bias) · v_h, bias = -1e9 on padded keys, 0 elsewhere,
 // heads concatenated back to [batch, seq, hidden]. Attention-probability dropout runs only when
 // training, seeded from the call's kwargs seed and the layer name (as LoraDense).
+// Under packed tokens (hfPacking.ts) q, k and v arrive as [1, total, hidden]: they are laid out
+// as [batch, longest, hidden] (zeros beyond each example's length, masked as keys like padding),
+// attended as above on that shorter sequence, and packed back; the dropout mask is the padded
+// one's top-left corner.
 
 import * as tf from '@tensorflow/tfjs';
 import type { Kwargs, LayerArgs } from '../../techniques/tfjsTypes';
-import { seededDropout } from './hfDropout';
+import { dropoutActive, dropoutMultiplier, seededDropout } from './hfDropout';
+import { packedLayoutOf, packRows, unpackRows, type PackedLayout } from './hfPacking';
 
 export interface HfSelfAttentionArgs extends LayerArgs {
   /** Number of heads; must divide the hidden width. */
@@ -65,17 +70,36 @@ export class HfSelfAttention extends tf.layers.Layer {
     return tf.tidy(() => {
       if (!Array.isArray(inputs) || inputs.length !== 4) throw new Error(`HfSelfAttention '${this.name}' expects [q, k, v, ids].`);
       const [q, k, v, ids] = inputs;
-      const [batch, seq, hidden] = q.shape;
-      const d = hidden / this.numHeads;
-      const heads = (x: tf.Tensor): tf.Tensor => tf.transpose(tf.reshape(x, [batch, seq, this.numHeads, d]), [0, 2, 1, 3]);
-      const scores = tf.mul(tf.matMul(heads(q) as tf.Tensor4D, heads(k) as tf.Tensor4D, false, true), 1 / Math.sqrt(d));
-      const padded = tf.cast(tf.equal(ids, tf.scalar(this.padTokenId, ids.dtype)), 'float32');
-      const bias = tf.reshape(tf.mul(padded, MASKED_SCORE), [batch, 1, 1, seq]);
-      let probs = tf.softmax(tf.add(scores, bias));
-      probs = seededDropout(probs, this.attentionDropout, this.name, kwargs);
-      const context = tf.matMul(probs as tf.Tensor4D, heads(v) as tf.Tensor4D);
-      return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch, seq, hidden]);
+      const layout = packedLayoutOf(kwargs);
+      if (layout !== null) return this.packed(q, k, v, ids, layout, kwargs);
+      return this.attend(q, k, v, ids, (probs) => seededDropout(probs, this.attentionDropout, this.name, kwargs));
     });
+  }
+
+  /** The attention over q, k, v [batch, seq, hidden] with padding taken from ids [batch, seq]. */
+  private attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, ids: tf.Tensor, dropout: (probs: tf.Tensor) => tf.Tensor): tf.Tensor {
+    const [batch, seq, hidden] = q.shape;
+    const d = hidden / this.numHeads;
+    const heads = (x: tf.Tensor): tf.Tensor => tf.transpose(tf.reshape(x, [batch, seq, this.numHeads, d]), [0, 2, 1, 3]);
+    const scores = tf.mul(tf.matMul(heads(q) as tf.Tensor4D, heads(k) as tf.Tensor4D, false, true), 1 / Math.sqrt(d));
+    const padded = tf.cast(tf.equal(ids, tf.scalar(this.padTokenId, ids.dtype)), 'float32');
+    const bias = tf.reshape(tf.mul(padded, MASKED_SCORE), [batch, 1, 1, seq]);
+    const probs = dropout(tf.softmax(tf.add(scores, bias)));
+    const context = tf.matMul(probs as tf.Tensor4D, heads(v) as tf.Tensor4D);
+    return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch, seq, hidden]);
+  }
+
+  /** Packed q, k, v [1, total, hidden] → the packed context. */
+  private packed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, ids: tf.Tensor, layout: PackedLayout, kwargs: Kwargs): tf.Tensor {
+    const { batch, seq, maxLength } = layout;
+    const shortIds = tf.slice(ids, [0, 0], [batch, maxLength]);
+    const dropout = (probs: tf.Tensor): tf.Tensor => {
+      if (!dropoutActive(this.attentionDropout, kwargs)) return probs;
+      const full = dropoutMultiplier([batch, this.numHeads, seq, seq], this.attentionDropout, this.name, kwargs);
+      return tf.mul(probs, tf.slice(full, [0, 0, 0, 0], [batch, this.numHeads, maxLength, maxLength]));
+    };
+    const context = this.attend(unpackRows(q, layout), unpackRows(k, layout), unpackRows(v, layout), shortIds, dropout);
+    return packRows(context, layout);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
