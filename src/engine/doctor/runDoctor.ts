@@ -55,7 +55,7 @@ function summarize(report: Omit<DoctorReport, 'summary'>): string {
   const chosen = report.backends.find((b) => b.name === report.chosen);
   if (chosen === undefined) return 'No backend can train here: see the reasons above.';
   if (GPU_BACKENDS.includes(chosen.name)) {
-    const except = chosen.name === 'webgpu' ? ' Under auto, nn-sentiment and the tabular MLP still train on the CPU, where they are faster (small kernels); force the GPU with the backend setting.' : '';
+    const except = chosen.name === 'webgpu' ? ' Under auto, nn-sentiment, the tabular MLP and small Hugging Face encoders (hidden size ≤ 256) still train on the CPU, where they are faster; force the GPU with the backend setting.' : '';
     return `Runs train on the GPU: ${chosen.device ?? 'the GPU'} through the ${chosen.name} backend.${except}`;
   }
   const gpuReasons = report.backends.filter((b) => GPU_BACKENDS.includes(b.name) && !b.usable).map((b) => `${b.name}: ${b.reason ?? 'not usable'}`);

@@ -35,3 +35,25 @@ test('automatic WebGPU gives way to the CPU for nn-sentiment and the tabular MLP
     assert.match(lines[0], /trains faster on the CPU/);
   }
 });
+
+test('small Hugging Face encoders stay on the CPU under auto; large ones may use WebGPU', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finetune-worth-'));
+  try {
+    const small = path.join(dir, 'small');
+    const large = path.join(dir, 'large');
+    fs.mkdirSync(small);
+    fs.mkdirSync(large);
+    fs.writeFileSync(path.join(small, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: 256 }));
+    fs.writeFileSync(path.join(large, 'config.json'), JSON.stringify({ model_type: 'distilbert', dim: 768 }));
+    assert.match(webgpuNotWorthIt(small) ?? '', /small Hugging Face encoders/);
+    assert.equal(webgpuNotWorthIt(large), null);
+    assert.match(webgpuNotWorthIt('prajjwal1/bert-mini') ?? '', /small Hugging Face encoders/);
+    assert.equal(webgpuNotWorthIt('roberta-base'), null);
+    assert.equal(webgpuNotWorthIt('mobilenet_v2'), null);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -59,7 +59,7 @@ function reasonOf(status: DeviceStatus): string | null {
   return status.status === 'checking' ? null : status.reason;
 }
 
-const BERT = { model: 'prajjwal1/bert-tiny', modelTitle: 'prajjwal1/bert-tiny', backendSetting: 'auto' };
+const BERT = { model: 'roberta-base', modelTitle: 'roberta-base', backendSetting: 'auto' };
 
 test('short reasons: parenthesised details and what follows the first clause are left out', () => {
   assert.equal(shortReason(SOFTWARE_ONLY), 'only a software WebGPU adapter was found');
