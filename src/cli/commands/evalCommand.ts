@@ -69,7 +69,8 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   if (!run.dataset) throw new UserError(`Run ${run.id} never got as far as reading its dataset, so there is nothing to evaluate.`);
   const target = await evaluationTarget(ctx, run, run.dataset);
   if (target.examples.length === 0) throw new UserError('There are no rows to evaluate.', { where: target.named?.dataset.path ?? run.config.datasetPath });
-  await prepareInferenceBackend(ctx, run.config.backend);
+  // The backend the run trained on, unless one was forced: the same numerics, and no GPU probing for runs auto kept on the CPU.
+  await prepareInferenceBackend(ctx, run.config.backend ?? run.backend?.name ?? null);
   const loaded = await loadRun(store, run, stringOption(ctx.cli, 'checkpoint') ?? 'best');
   try {
     const x = await encodeExamples(loaded.encoder, target.examples);

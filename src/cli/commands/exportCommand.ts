@@ -71,7 +71,8 @@ export async function exportCommand(ctx: CliContext): Promise<number> {
   const merge = flag(ctx.cli, 'merge');
   const defaultDir = format === 'tfjs' ? (merge ? 'tfjs-merged' : 'tfjs') : format;
   const out = path.resolve(stringOption(ctx.cli, 'out') ?? path.join(store.runDir(run.id), 'export', defaultDir));
-  await prepareInferenceBackend(ctx, run.config.backend);
+  // The backend the run trained on, unless one was forced: the same numerics, and no GPU probing for runs auto kept on the CPU.
+  await prepareInferenceBackend(ctx, run.config.backend ?? run.backend?.name ?? null);
   const loaded = await loadRun(store, run, stringOption(ctx.cli, 'checkpoint') ?? 'best');
   try {
     if (format === 'tfjs') await exportTfjs(ctx, loaded, store.runDir(run.id), out, merge);

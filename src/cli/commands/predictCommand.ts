@@ -48,7 +48,8 @@ export async function predictCommand(ctx: CliContext): Promise<number> {
   const input = requirePositional(ctx.cli, 1, 'the input', USAGE);
   if (!run.dataset) throw new UserError(`Run ${run.id} has no trained model yet.`);
   const examples = await examplesFromInput(input, { textColumn: run.dataset.text, label: run.dataset.label, features: run.dataset.features });
-  await prepareInferenceBackend(ctx, run.config.backend);
+  // The backend the run trained on, unless one was forced: the same numerics, and no GPU probing for runs auto kept on the CPU.
+  await prepareInferenceBackend(ctx, run.config.backend ?? run.backend?.name ?? null);
   const loaded = await loadRun(store, run, stringOption(ctx.cli, 'checkpoint') ?? 'best');
   try {
     const x = await encodeExamples(loaded.encoder, examples);
