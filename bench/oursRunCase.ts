@@ -101,7 +101,6 @@ export async function runOursRunCase(c: RunCase, dir: string, backend: 'wasm' | 
   const pre = await readPreprocessing(store.runDir(run.id));
   const encoder = await restoreEncoder(pre.encoder, record.config);
   const split = record.dataset?.split ?? { train: 0, validation: 0 };
-  const timing = clock.summary();
   const text = c.model !== 'mlp';
   const result: OursResult = {
     bench: c.name,
@@ -111,10 +110,7 @@ export async function runOursRunCase(c: RunCase, dir: string, backend: 'wasm' | 
     gruKernel: activeGruKernel().name,
     threads: 1,
     batchSize: c.batchSize,
-    steps: timing.steps,
-    msPerStep: timing.msPerStep,
-    cpuMsPerStep: timing.cpuMsPerStep,
-    examplesPerSecond: timing.msPerStep > 0 ? Math.round((c.batchSize * 10000) / timing.msPerStep) / 10 : 0,
+    ...clock.timings(c.batchSize),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     trainableParams: record.model?.trainableParams ?? null,
     shape: {

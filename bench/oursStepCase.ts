@@ -77,7 +77,6 @@ export async function runOursStepCase(c: StepCase, backendName: 'wasm' | 'cpu'):
     lossValue.dispose();
     clock.step(0);
   }
-  const timing = clock.summary();
   const trainable = vars.reduce((n, v) => n + v.variable.size, 0);
   const shape =
     c.shape === 'mlp'
@@ -91,10 +90,7 @@ export async function runOursStepCase(c: StepCase, backendName: 'wasm' | 'cpu'):
     gruKernel: activeGruKernel().name,
     threads: 1,
     batchSize: c.batchSize,
-    steps: timing.steps,
-    msPerStep: timing.msPerStep,
-    cpuMsPerStep: timing.cpuMsPerStep,
-    examplesPerSecond: timing.msPerStep > 0 ? Math.round((c.batchSize * 10000) / timing.msPerStep) / 10 : 0,
+    ...clock.timings(c.batchSize),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     trainableParams: trainable,
     shape,

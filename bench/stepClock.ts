@@ -41,4 +41,10 @@ export class StepClock {
     const per = (ms: number): number => (this.timed > 0 ? Math.round((ms * 100) / this.timed) / 100 : Number.NaN);
     return { steps: this.timed, msPerStep: per(this.wallMs), cpuMsPerStep: per(this.cpuMs) };
   }
+
+  /** The summary as a bench line carries it, with examples/s for this batch size. */
+  timings(batchSize: number): { steps: number; msPerStep: number; cpuMsPerStep: number; examplesPerSecond: number } {
+    const t = this.summary();
+    return { ...t, examplesPerSecond: t.msPerStep > 0 ? Math.round((batchSize * 10000) / t.msPerStep) / 10 : 0 };
+  }
 }
