@@ -16,6 +16,7 @@ import { makeTrainConfig } from '../src/engine/training/trainDefaults';
 import { tempDir, writeTabularCsv, writeTextCsv } from '../test/unit/helpers/fixtures';
 import { selectBackend } from '../src/engine/backends/selectBackend';
 import { measureOverhead } from './webgpuOverhead';
+import { StepClock } from './stepClock';
 import { makeTinyCheckpoint, TINY_WORDS, writeTinyCheckpoint } from '../test/unit/hf/tinyHfCheckpoint';
 
 interface GpuCase {
@@ -59,9 +60,8 @@ async function runCase(c: GpuCase, backend: BackendName, rows: number): Promise<
     earlyStopping: { metric: 'loss', mode: 'min', patience: 0 },
   });
   const run = await store.createRun(config);
-  let first: number | null = null;
-  let last = 0;
-  let stepsAfterFirst = 0;
+  // The first step (shader compilation, warm-up) is not timed.
+  const clock = new StepClock(1);
   const result = await executeRun(store, run.id, {
     resume: false,
     extraEpochs: 0,
@@ -70,14 +70,7 @@ async function runCase(c: GpuCase, backend: BackendName, rows: number): Promise<
       started: () => undefined,
       progress: () => undefined,
       metrics: (events) => {
-        const n = events.filter((e) => e.split === 'train' && e.name === 'loss').length;
-        if (n === 0) return;
-        const now = performance.now();
-        if (first === null) first = now;
-        else {
-          stepsAfterFirst += n;
-          last = now;
-        }
+        for (const e of events) if (e.split === 'train' && e.name === 'loss') clock.step(e.epoch);
       },
       checkpointSaved: () => undefined,
       evaluated: () => undefined,
@@ -90,10 +83,10 @@ async function runCase(c: GpuCase, backend: BackendName, rows: number): Promise<
   if (used !== backend) {
     return { ...base, error: `${backend} not used: ${record.backend?.skipped.find((s) => s.name === backend)?.reason ?? result.status}` };
   }
-  const msPerStep = stepsAfterFirst > 0 && first !== null ? (last - first) / stepsAfterFirst : Number.NaN;
+  const { msPerStep } = clock.summary();
   return {
     ...base,
-    steps: stepsAfterFirst + 1,
+    steps: clock.count,
     msPerStep: Math.round(msPerStep * 10) / 10,
     examplesPerSecond: Math.round((config.batchSize * 1000) / msPerStep),
     trainingSeconds: record.trainingSeconds,
