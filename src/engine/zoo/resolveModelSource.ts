@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../userError';
 import { DownloadError } from './downloadError';
-import { downloadHubModel, type ModelProgress } from './downloadModel';
+import { downloadHubModel, type DownloadModelOptions, type ModelProgress } from './downloadModel';
 import { formatBytes } from './formatSize';
 import { findInHfCache } from './hfCacheLookup';
 import { parseHubModelRef, type HubModelRef } from './hubModelRef';
@@ -17,19 +17,16 @@ import { resolveZooSettings, type ZooSettings, type ZooSettingsOptions } from '.
 /** Names the model builders handle themselves (no file to fetch). */
 export const BUILTIN_MODEL_NAMES: readonly string[] = ['nn-sentiment', 'mlp', 'auto'];
 
-export interface ResolveModelOptions extends ZooSettingsOptions {
+/** The download's own knobs, passed through unchanged (documented on DownloadModelOptions). */
+type PassedToDownload = Pick<DownloadModelOptions, 'signal' | 'retries' | 'retryDelayMs' | 'idleTimeoutMs' | 'progressIntervalMs'>;
+
+export interface ResolveModelOptions extends ZooSettingsOptions, PassedToDownload {
   /** Revision to use instead of the catalog's (or `main`); `org/name@rev` in the name does the same. */
   revision?: string;
-  signal?: AbortSignal;
   /** Progress of a download. Without it, `log` gets a progress line per file and every 10 seconds. */
   onProgress?: (p: ModelProgress) => void;
   /** One line per step worth telling the user (where the model comes from, what is downloaded). */
   log?: (message: string) => void;
-  /** Extra attempts after a cut transfer or a network failure (default 2). */
-  retries?: number;
-  retryDelayMs?: number;
-  idleTimeoutMs?: number;
-  progressIntervalMs?: number;
   /** Folder relative paths are resolved against (default the process's working folder). */
   cwd?: string;
 }
