@@ -37,7 +37,7 @@ test('quick start from the Command Palette: problems at their line, defaults, no
     await runCommand(page, 'Fine-Tune: Fine-tune with Defaults (Quick Pick)…');
     await quickInput(page).waitFor({ timeout: WAIT.ui });
     await s.shot('quick-pick-model');
-    await quickPickOption(page, /^mlp/).first().click();
+    await quickPickOption(page, /^MLP/).first().click();
     const lora = quickPickOption(page, /^LoRA/).first();
     await lora.waitFor({ timeout: WAIT.ui });
     await s.shot('quick-pick-technique');

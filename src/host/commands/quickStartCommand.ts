@@ -1,10 +1,16 @@
 // finetune.dataset.quickStart: the keyboard path without the setup panel. Inspect the dataset,
-// pick the base model (the task's default first) and the technique, start with defaults.
+// pick the base model (the setup panel's choices, the task's default first, catalog models
+// included) and the technique, start with defaults.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectDataset } from '../../engine/data/inspectDataset';
-import { defaultModelFor, makeTrainConfig } from '../../engine/training/trainDefaults';
+import { makeTrainConfig } from '../../engine/training/trainDefaults';
+import type { TaskKind } from '../../protocol/datasetTypes';
+import { modelPickRows } from '../../panels/modelPickItems';
+import { modelChoices } from '../../panels/setupModels';
+import { readModelZooSettings } from '../engineSettings';
+import { hostZooSettings, mirrorProblem } from '../modelZooSettings';
 import { UserError } from '../../engine/userError';
 import { requireTrust } from '../workspaceTrust';
 import type { CommandDeps } from './commandDeps';
@@ -12,10 +18,6 @@ import { openDashboard } from './openDashboard';
 import { techniqueItems } from './techniqueChoices';
 
 const DATASET_EXTENSIONS = ['csv', 'tsv', 'jsonl', 'json'];
-
-interface ModelItem extends vscode.QuickPickItem {
-  model: string | null;
-}
 
 function isDatasetUri(uri: vscode.Uri | undefined): uri is vscode.Uri {
   return uri !== undefined && uri.scheme === 'file' && DATASET_EXTENSIONS.includes(path.extname(uri.fsPath).slice(1).toLowerCase());
@@ -31,22 +33,26 @@ async function pickDataset(): Promise<vscode.Uri | undefined> {
   return picked?.[0];
 }
 
-async function pickModel(task: string | null, title: string): Promise<string | undefined> {
-  const fallback = defaultModelFor(task);
-  const items: ModelItem[] = [
-    {
-      label: fallback,
-      description: 'default',
-      detail: fallback === 'nn-sentiment' ? 'Keras BiGRU text classifier (embedded), new head for your classes.' : 'A small MLP built for your columns, trained from scratch.',
-      model: fallback,
-    },
-    { label: '$(folder) TF.js Layers model folder…', detail: 'A folder with model.json and weight shards.', model: null },
-  ];
-  const choice = await vscode.window.showQuickPick(items, { title, placeHolder: 'Base model' });
+/** The base model: the setup panel's choices for this task (catalog models included), or a folder. */
+async function pickModel(deps: CommandDeps, task: TaskKind | null, title: string): Promise<string | undefined> {
+  const settings = readModelZooSettings(deps.services.context);
+  const zoo = hostZooSettings(settings);
+  const { choices } = await modelChoices(task, 'auto', zoo);
+  const choice = await vscode.window.showQuickPick(modelPickRows(choices), { title, placeHolder: 'Base model', matchOnDetail: true });
   if (!choice) return undefined;
-  if (choice.model !== null) return choice.model;
-  const folder = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Use This Model' });
-  return folder?.[0]?.fsPath;
+  let model = choice.model;
+  if (model === null) {
+    const folder = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Use This Model' });
+    model = folder?.[0]?.fsPath ?? null;
+    if (model === null) return undefined;
+  }
+  // What the setup panel would show as the model's problem (no weights in the folder, a catalog
+  // model while offline, a bad mirror for a download) stops here, before a run is created.
+  const checked = await modelChoices(task, model, zoo);
+  const needsDownload = checked.choices.find((c) => c.value === model)?.download ?? null;
+  const problem = checked.problem ?? (needsDownload !== null ? mirrorProblem(settings) : null);
+  if (problem !== null) throw new UserError(problem);
+  return model;
 }
 
 export async function quickStart(deps: CommandDeps, arg: unknown): Promise<void> {
@@ -68,7 +74,7 @@ export async function quickStart(deps: CommandDeps, arg: unknown): Promise<void>
     });
   }
   const title = `Fine-tune on ${path.basename(file)}: ${inspection.task}, label "${inspection.label}", ${inspection.rows.toLocaleString('en')} rows`;
-  const model = await pickModel(inspection.task, `${title} (1/2)`);
+  const model = await pickModel(deps, inspection.task, `${title} (1/2)`);
   if (!model) return;
   const technique = await vscode.window.showQuickPick(techniqueItems(deps.settings().defaultTechnique, 'default'), {
     title: `${title} (2/2)`,
