@@ -2,6 +2,8 @@
 // (checkpoint, export) that contains one loads back.
 
 import './bidirectionalGru';
+import './lstm';
+import './bidirectionalLstm';
 import '../techniques/loraDense';
 import '../techniques/adapterLayer';
 import './hf/hfEmbeddings';
@@ -12,6 +14,8 @@ import './hf/hfLayerNorm';
 
 export const CUSTOM_LAYER_CLASSES = [
   'FtBidirectionalGru',
+  'FtLstm',
+  'FtBidirectionalLstm',
   'LoraDense',
   'BottleneckAdapter',
   'HfEmbeddings',

@@ -6,8 +6,10 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../userError';
-// Side effect: registers FtBidirectionalGru so models saved with it load back here.
+// Side effect: registers FtBidirectionalGru, FtLstm and FtBidirectionalLstm so models saved with them load back here.
 import './bidirectionalGru';
+import './lstm';
+import './bidirectionalLstm';
 
 type WeightsManifestEntry = tf.io.WeightsManifestEntry;
 

@@ -1,11 +1,15 @@
-// Keras text classifiers (Embedding → Bidirectional(GRU) → … → Dense) as base models:
-// load the folder, swap every supported Bidirectional(GRU) for FtBidirectionalGru (same weights,
-// same outputs, LoRA-able), cut below the final Dense layer, and pair it with the word index.
+// Keras text classifiers (Embedding → Bidirectional(GRU) / LSTM / Bidirectional(LSTM) → … → Dense)
+// as base models: load the folder, swap every supported Bidirectional(GRU) for FtBidirectionalGru,
+// LSTM for FtLstm and Bidirectional(LSTM) for FtBidirectionalLstm (same weights, same outputs,
+// LoRA-able, fused on the CPU), cut below the final Dense layer, and pair it with the word index.
 
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { FtBidirectionalGru } from './bidirectionalGru';
+import { FtBidirectionalLstm } from './bidirectionalLstm';
+import { FtLstm } from './lstm';
+import { FtLstmBase } from './lstmLayerBase';
 import { fingerprintModelDir, loadLayersModelFromDir, resolveModelJsonPath } from './fsModelIo';
 import { UserError } from '../userError';
 import type { BaseModelBundle } from './modelTypes';
@@ -48,21 +52,71 @@ export function unsupportedBidirectionalGruReason(layerConfig: unknown): string 
   return null;
 }
 
+/**
+ * Why a (pythonic) LSTM config cannot become FtLstm / the inner layer of FtBidirectionalLstm, or null
+ * when it can. Supported: tanh activation, hard_sigmoid (or sigmoid) gates, with or without bias,
+ * no dropout, not stateful, not go_backwards, no return_state (unit_forget_bias only matters at init).
+ */
+export function unsupportedLstmReason(lstmConfig: unknown): string | null {
+  if (!isRecord(lstmConfig)) return 'config is not an object';
+  const c = lstmConfig;
+  if (typeof c['units'] !== 'number') return 'units missing';
+  if (c['activation'] !== 'tanh') return `activation ${JSON.stringify(c['activation'])} (only tanh)`;
+  if (!['hard_sigmoid', 'hardSigmoid', 'sigmoid'].includes(String(c['recurrent_activation']))) {
+    return `recurrent_activation ${JSON.stringify(c['recurrent_activation'])}`;
+  }
+  for (const flag of ['return_state', 'go_backwards', 'stateful']) if (c[flag] === true) return `${flag} true`;
+  for (const rate of ['dropout', 'recurrent_dropout']) {
+    const v = c[rate];
+    if (typeof v === 'number' && v !== 0) return `${rate} ${v}`;
+  }
+  return null;
+}
+
+/** Why a Bidirectional layer's config cannot become FtBidirectionalLstm, or null when it can (merge_mode concat around a supported LSTM). */
+export function unsupportedBidirectionalLstmReason(layerConfig: unknown): string | null {
+  if (!isRecord(layerConfig)) return 'config is not an object';
+  if (layerConfig['merge_mode'] !== 'concat') return `merge_mode ${JSON.stringify(layerConfig['merge_mode'])} (only concat)`;
+  const inner = layerConfig['layer'];
+  if (!isRecord(inner) || inner['class_name'] !== 'LSTM' || !isRecord(inner['config'])) return 'the wrapped layer is not an LSTM';
+  return unsupportedLstmReason(inner['config']);
+}
+
+/** The FtLstm / FtBidirectionalLstm config (pythonic keys) for a supported Keras LSTM config. */
+function ftLstmConfig(lstm: JsonRecord, outer: JsonRecord, name: string): JsonRecord {
+  return {
+    name: outer['name'] ?? name,
+    trainable: outer['trainable'] ?? true,
+    dtype: outer['dtype'] ?? 'float32',
+    ...(outer['batch_input_shape'] !== undefined ? { batch_input_shape: outer['batch_input_shape'] } : {}),
+    units: lstm['units'],
+    return_sequences: lstm['return_sequences'] === true,
+    recurrent_activation: lstm['recurrent_activation'] === 'sigmoid' ? 'sigmoid' : 'hard_sigmoid',
+    use_bias: lstm['use_bias'] !== false,
+    unit_forget_bias: lstm['unit_forget_bias'] !== false,
+    lora_rank: 0,
+    lora_alpha: 0,
+    lora_dropout: 0,
+    lora_seed: 0,
+  };
+}
+
 /** Result of rewriting a model topology. */
 export interface TopologyRewrite {
   /** The rewritten pythonic topology ({class_name, config, …}). */
   topology: JsonRecord;
-  /** Names of the Bidirectional layers turned into FtBidirectionalGru. */
+  /** Names of the recurrent layers turned into FtBidirectionalGru, FtLstm or FtBidirectionalLstm. */
   converted: string[];
-  /** Bidirectional layers kept as they were, with the reason. */
+  /** Bidirectional and LSTM layers kept as they were, with the reason. */
   kept: Array<{ layer: string; reason: string }>;
 }
 
 /**
  * Rewrites a pythonic Layers topology (model.toJSON(null, false)): every supported
- * Bidirectional(GRU) becomes FtBidirectionalGru (loraRank 0); with `sequenceLength`, the single
- * InputLayer's time dimension is set to it. Nothing is converted when a layer sets mask_zero
- * (FtBidirectionalGru ignores masks). The input is not modified.
+ * Bidirectional(GRU) becomes FtBidirectionalGru, LSTM FtLstm and Bidirectional(LSTM)
+ * FtBidirectionalLstm (loraRank 0); with `sequenceLength`, the single InputLayer's time dimension
+ * is set to it. Nothing is converted when a layer sets mask_zero (the Ft layers ignore masks).
+ * The input is not modified.
  */
 export function rewriteTopologyForFtGru(topology: unknown, sequenceLength?: number): TopologyRewrite {
   const copy: unknown = JSON.parse(JSON.stringify(topology));
@@ -81,6 +135,25 @@ export function rewriteTopologyForFtGru(topology: unknown, sequenceLength?: numb
     if (layer['class_name'] === 'InputLayer' && sequenceLength !== undefined && isRecord(config)) {
       const shape = config['batch_input_shape'];
       if (Array.isArray(shape) && shape.length === 2) config['batch_input_shape'] = [shape[0], sequenceLength];
+      continue;
+    }
+    if (layer['class_name'] === 'LSTM' || (layer['class_name'] === 'Bidirectional' && isRecord(config) && isRecord(config['layer']) && config['layer']['class_name'] === 'LSTM')) {
+      const bidirectional = layer['class_name'] === 'Bidirectional';
+      const reason = usesMask ? 'the model uses mask_zero' : bidirectional ? unsupportedBidirectionalLstmReason(config) : unsupportedLstmReason(config);
+      if (reason !== null || !isRecord(config)) {
+        kept.push({ layer: name, reason: reason ?? 'config is not an object' });
+        continue;
+      }
+      const lstm = bidirectional ? ((config['layer'] as JsonRecord)['config'] as JsonRecord) : config;
+      layers[i] = {
+        ...layer,
+        class_name: bidirectional ? FtBidirectionalLstm.className : FtLstm.className,
+        config: {
+          ...ftLstmConfig(lstm, config, name),
+          ...(bidirectional ? { inner_layer: { name: typeof lstm['name'] === 'string' ? lstm['name'] : 'lstm' } } : {}),
+        },
+      };
+      converted.push(name);
       continue;
     }
     if (layer['class_name'] !== 'Bidirectional') continue;
@@ -127,7 +200,7 @@ export async function convertBidirectionalGrus(
     for (const source of model.layers) {
       const target = rebuilt.getLayer(source.name);
       const values = source.getWeights();
-      if (target instanceof FtBidirectionalGru) target.setKerasOrderWeights(values);
+      if (target instanceof FtBidirectionalGru || target instanceof FtLstmBase) target.setKerasOrderWeights(values);
       else target.setWeights(values);
     }
   } catch (err) {
@@ -204,8 +277,10 @@ export async function loadKerasTextBase(
     sequenceLength: length,
     vocabularySize: typeof inputDim === 'number' ? inputDim : undefined,
   });
-  const grus = base.layers.filter((l) => l instanceof FtBidirectionalGru).map((l) => l.name);
-  const lastRecurrent = base.layers.filter((l) => l instanceof FtBidirectionalGru || l.getClassName() === 'Bidirectional').pop();
+  const grus = base.layers.filter((l) => l instanceof FtBidirectionalGru || l instanceof FtLstmBase).map((l) => l.name);
+  const lastRecurrent = base.layers
+    .filter((l) => l instanceof FtBidirectionalGru || l instanceof FtLstmBase || ['Bidirectional', 'LSTM'].includes(l.getClassName()))
+    .pop();
   const featureSize = base.outputs[0].shape[1];
   if (typeof featureSize !== 'number') throw new Error(`Text model ${modelJsonPath}: the feature size below '${dense.name}' is unknown.`);
   return {

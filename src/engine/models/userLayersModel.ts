@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { FtBidirectionalGru } from './bidirectionalGru';
+import { FtLstmBase } from './lstmLayerBase';
 import { fingerprintModelDir, loadLayersModelFromDir, resolveModelJsonPath } from './fsModelIo';
 import { UserError } from '../userError';
 import type { BaseModelBundle, InputEncoder } from './modelTypes';
@@ -49,7 +50,7 @@ export async function loadUserLayersBase(modelPath: string, encoder: InputEncode
     if (typeof featureSize !== 'number') throw new Error(`Model ${modelJsonPath}: the feature size below '${last.name}' is unknown.`);
     const denseNames = base.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.name);
     const loraTargets = base.layers
-      .filter((l) => l.getClassName() === 'Dense' || l instanceof FtBidirectionalGru)
+      .filter((l) => l.getClassName() === 'Dense' || l instanceof FtBidirectionalGru || l instanceof FtLstmBase)
       .map((l) => l.name);
     return {
       base,

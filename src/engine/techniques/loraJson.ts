@@ -1,6 +1,6 @@
 // Puts LoRA on layers of a model's JSON: a Dense becomes a LoraDense of the same name (same units,
 // activation and bias; its kernel and bias are copied in afterwards and stay frozen), an
-// FtBidirectionalGru gets lora_rank / lora_alpha / lora_dropout / lora_seed set (tfjs writes the
+// FtBidirectionalGru, FtLstm or FtBidirectionalLstm gets lora_rank / lora_alpha / lora_dropout / lora_seed set (tfjs writes the
 // layer's camelCase config keys in snake_case in model JSON). Dense regularizers and constraints
 // are dropped: the weights they act on no longer train.
 
@@ -55,10 +55,10 @@ export function addLoraToJson(json: FunctionalModelJson, names: readonly string[
     const layer = json.layers.find((l) => l.name === name);
     if (layer === undefined) throw new Error(`LoRA: no layer '${name}' in the model JSON.`);
     const seed = layerSeed(runSeed, index);
-    if (layer.className === LORA_KIND_CLASSES.dense) {
+    if (LORA_KIND_CLASSES.dense.includes(layer.className)) {
       layer.className = LoraDense.className;
       layer.config = loraDenseConfig(layer, lora, seed);
-    } else if (layer.className === LORA_KIND_CLASSES.gru) {
+    } else if (LORA_KIND_CLASSES.gru.includes(layer.className) || LORA_KIND_CLASSES.lstm.includes(layer.className)) {
       layer.config = {
         ...layer.config,
         trainable: true,

@@ -1,10 +1,11 @@
 // Folds LoRA into plain layers: every LoraDense becomes a Dense with kernel W + (alpha/r)·A·B and
-// the same bias; every FtBidirectionalGru with LoRA becomes the same layer with lora_rank 0 and
+// the same bias; every FtBidirectionalGru, FtLstm or FtBidirectionalLstm with LoRA becomes the same layer with lora_rank 0 and
 // its merged kernels. Adapters stay (a non-linear bottleneck cannot be folded into a weight).
 // The result is a new model; the input model is untouched. Layer trainable flags are kept.
 
 import * as tf from '@tensorflow/tfjs';
 import { FtBidirectionalGru, mergeBidirectionalGruLora } from '../models/bidirectionalGru';
+import { FtLstmBase } from '../models/lstmLayerBase';
 import { copyWeightsByLayerName } from './copyWeights';
 import { LoraDense } from './loraDense';
 import { buildModelFromJson, readModelJson } from './modelJson';
@@ -51,6 +52,14 @@ export async function mergeLora(model: tf.LayersModel): Promise<tf.LayersModel> 
       merged.set(entry.name, (into) => {
         if (!(into instanceof FtBidirectionalGru)) throw new Error(`mergeLora: '${entry.name}' did not rebuild as FtBidirectionalGru.`);
         const { weights } = mergeBidirectionalGruLora(layer);
+        into.setKerasOrderWeights(weights);
+        tf.dispose(weights);
+      });
+    } else if (layer instanceof FtLstmBase && layer.loraRank > 0) {
+      entry.config = { ...entry.config, lora_rank: 0, lora_alpha: 0, lora_dropout: 0, lora_seed: 0 };
+      merged.set(entry.name, (into) => {
+        if (!(into instanceof FtLstmBase)) throw new Error(`mergeLora: '${entry.name}' did not rebuild as ${layer.getClassName()}.`);
+        const weights = layer.mergedKerasOrderWeights();
         into.setKerasOrderWeights(weights);
         tf.dispose(weights);
       });

@@ -1,6 +1,6 @@
 // Which layers LoRA and adapters can target, and turning the user's target list into layer names.
-// A LoRA target is a layer name, a kind: 'dense' (every Dense layer) or 'gru' (every
-// FtBidirectionalGru layer), or the end of dotted layer names as PEFT's target_modules match them
+// A LoRA target is a layer name, a kind: 'dense' (every Dense layer), 'gru' (every
+// FtBidirectionalGru layer) or 'lstm' (every FtLstm and FtBidirectionalLstm layer), or the end of dotted layer names as PEFT's target_modules match them
 // ('query' = every layer named '….query', 'attention.output.dense' = every '….attention.output.dense').
 // An adapter target is a layer name or such a dotted-name ending.
 
@@ -8,10 +8,14 @@ import type * as tf from '@tensorflow/tfjs';
 import { UserError } from '../userError';
 import { type FunctionalModelJson, type LayerJson, readModelJson } from './modelJson';
 
-export type LoraKind = 'dense' | 'gru';
+export type LoraKind = 'dense' | 'gru' | 'lstm';
 
-/** The layer class each LoRA kind applies to. */
-export const LORA_KIND_CLASSES: Readonly<Record<LoraKind, string>> = { dense: 'Dense', gru: 'FtBidirectionalGru' };
+/** The layer classes each LoRA kind applies to. */
+export const LORA_KIND_CLASSES: Readonly<Record<LoraKind, readonly string[]>> = {
+  dense: ['Dense'],
+  gru: ['FtBidirectionalGru'],
+  lstm: ['FtLstm', 'FtBidirectionalLstm'],
+};
 
 export interface TargetLayerInfo {
   name: string;
@@ -28,7 +32,7 @@ export interface TechniqueTargets {
 }
 
 function loraKindOf(className: string): LoraKind | null {
-  const entry = Object.entries(LORA_KIND_CLASSES).find(([, cls]) => cls === className);
+  const entry = Object.entries(LORA_KIND_CLASSES).find(([, classes]) => classes.includes(className));
   return entry === undefined ? null : (entry[0] as LoraKind);
 }
 
@@ -54,7 +58,7 @@ export function targetsFromJson(json: FunctionalModelJson): TechniqueTargets {
       loraKind: loraKindOf(layer.className),
       adapterAfter: canTakeAdapter(json, layer),
     })),
-    loraKinds: Object.entries(LORA_KIND_CLASSES).map(([kind, className]) => ({ kind: kind as LoraKind, className })),
+    loraKinds: Object.entries(LORA_KIND_CLASSES).map(([kind, classes]) => ({ kind: kind as LoraKind, className: classes.join(' or ') })),
   };
 }
 
@@ -107,7 +111,7 @@ export function resolveLoraTargets(json: FunctionalModelJson, requested: readonl
     if (byName !== undefined) {
       if (byName.loraKind === null) {
         throw new UserError(
-          `LoRA cannot go on layer '${target}': its class ${byName.className} is not supported (supported: ${Object.values(LORA_KIND_CLASSES).join(', ')}).`,
+          `LoRA cannot go on layer '${target}': its class ${byName.className} is not supported (supported: ${Object.values(LORA_KIND_CLASSES).flat().join(', ')}).`,
           { where: 'lora.targets', hint },
         );
       }
@@ -118,7 +122,7 @@ export function resolveLoraTargets(json: FunctionalModelJson, requested: readonl
     if (isLoraKind(kind)) {
       const ofKind = targets.layers.filter((l) => l.loraKind === kind);
       if (ofKind.length === 0) {
-        throw new UserError(`LoRA target kind '${kind}' matches no layer: the model has no ${LORA_KIND_CLASSES[kind]} layer.`, {
+        throw new UserError(`LoRA target kind '${kind}' matches no layer: the model has no ${LORA_KIND_CLASSES[kind].join(' or ')} layer.`, {
           where: 'lora.targets',
           hint,
         });

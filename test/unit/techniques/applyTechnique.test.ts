@@ -247,6 +247,7 @@ describe('applyTechnique: errors and targets', () => {
     assert.deepEqual(targets.loraKinds, [
       { kind: 'dense', className: 'Dense' },
       { kind: 'gru', className: 'FtBidirectionalGru' },
+      { kind: 'lstm', className: 'FtLstm or FtBidirectionalLstm' },
     ]);
   });
 
