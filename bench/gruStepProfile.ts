@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { loadNnSentimentBase } from '../src/engine/models/textModel';
 import { applyTechnique } from '../src/engine/techniques/applyTechnique';
 import { AdamW } from '../src/engine/training/optimizer';
+import { clipAndApply } from '../src/engine/training/applyStep';
 import { registerSegmentSumKernels } from '../src/engine/backends/unsortedSegmentSum';
 import { installFastPaths } from '../src/engine/backends/fastPaths/installFastPaths';
 import type { TechniqueName } from '../src/protocol/configTypes';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   const step = (): void =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, vars.map((v) => v.variable));
-      optimizer.applyGradients(vars, new Map(vars.map((v) => [v.name, grads[v.variable.name]])));
+      clipAndApply(optimizer, vars, new Map(vars.map((v) => [v.name, grads[v.variable.name]])), 0);
       value.dataSync();
     });
   const time = (f: () => void): number => {

@@ -1,6 +1,7 @@
 // The forward pass and the loss, shared by training, validation and evaluation.
 
 import * as tf from '@tensorflow/tfjs';
+import { fusedCrossEntropyApplies, fusedMeanCrossEntropy } from '../backends/fastPaths/fusedCrossEntropy';
 import { packedTokensApply } from '../backends/fastPaths/packedTokens';
 import { PACKED_TOKENS_KWARG, planPackedLayout } from '../models/hf/hfPacking';
 import type { LabelCodec } from './labels';
@@ -54,6 +55,8 @@ export function batchLoss(
   target: tf.Tensor2D,
   classWeights: tf.Tensor1D | null,
 ): tf.Scalar {
+  // The fast path 'fused-cross-entropy': one kernel forward and one backward, the same gradient.
+  if (!classWeights && !codec.scaling && fusedCrossEntropyApplies()) return fusedMeanCrossEntropy(output, target);
   return tf.tidy(() => {
     const losses = perExampleLoss(codec, output, target);
     if (!classWeights) return tf.mean(losses) as tf.Scalar;

@@ -12,9 +12,13 @@
 // The step counter t is shared by all variables and advances once per applyGradients call;
 // variables without a gradient in a call are left unchanged (their moments too). Moments are
 // tf.Variables keyed by the variable's name, created at its first gradient.
+//
+// applyGradients runs the update as stock tfjs ops (~14 kernels per variable); beginStep hands the
+// same step to src/engine/training/applyStep.ts, whose fused kernel (fast path 'fused-adamw',
+// src/engine/backends/fastPaths/fusedAdamW.ts) computes the same float32 values in one call.
 
 import * as tf from '@tensorflow/tfjs';
-import type { AdamWOptions, GradientSet, NamedVariable, OptimizerSlot, OptimizerState } from './optimizerTypes';
+import type { AdamWOptions, AdamWStepPlan, GradientSet, NamedVariable, OptimizerSlot, OptimizerState } from './optimizerTypes';
 
 
 interface Moments {
@@ -65,28 +69,50 @@ export class AdamW {
     return this.step;
   }
 
-  /** One optimizer step over `vars`, with `grads` looked up by each entry's name. */
-  applyGradients(vars: readonly NamedVariable[], grads: GradientSet): void {
-    this.step += 1;
-    const t = this.step;
-    const lr = this.learningRate;
-    const biasCorrection1 = 1 - Math.pow(this.beta1, t);
-    const biasCorrection2 = 1 - Math.pow(this.beta2, t);
+  /**
+   * Starts one optimizer step over `vars`: checks the gradients' shapes, creates missing moments,
+   * advances the step counter and returns what the update needs (the stock ops below, or the fused
+   * kernel of applyStep.ts). Variables without a gradient in `grads` are left out.
+   */
+  beginStep(vars: readonly NamedVariable[], grads: GradientSet): AdamWStepPlan {
+    const found: { name: string; variable: tf.Variable; grad: tf.Tensor }[] = [];
     for (const { name, variable } of vars) {
       const grad = lookUp(grads, name) ?? lookUp(grads, variable.name);
       if (grad === undefined) continue;
       if (!sameShape(grad.shape, variable.shape)) {
         throw new Error(`AdamW: gradient for ${name} has shape [${grad.shape}], variable has [${variable.shape}]`);
       }
-      const slot = this.slotFor(name, variable);
-      const decay = this.weightDecay > 0 && variable.rank >= 2 ? lr * this.weightDecay : 0;
+      found.push({ name, variable, grad });
+    }
+    const slots = found.map(({ name, variable }) => this.slotFor(name, variable));
+    this.step += 1;
+    const t = this.step;
+    const lr = this.learningRate;
+    const decayRate = lr * this.weightDecay;
+    return {
+      learningRate: lr,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      biasCorrection1: 1 - Math.pow(this.beta1, t),
+      biasCorrection2: 1 - Math.pow(this.beta2, t),
+      decayRate,
+      entries: found.map((f, i) => ({ ...f, m: slots[i].m, v: slots[i].v, decay: decayRate > 0 && f.variable.rank >= 2 })),
+    };
+  }
+
+  /** One optimizer step over `vars`, with `grads` looked up by each entry's name. */
+  applyGradients(vars: readonly NamedVariable[], grads: GradientSet): void {
+    const plan = this.beginStep(vars, grads);
+    const { learningRate: lr, biasCorrection1, biasCorrection2 } = plan;
+    for (const { variable, grad, m: slotM, v: slotV, decay } of plan.entries) {
       tf.tidy(() => {
         const g = grad.dtype === 'float32' ? grad : tf.cast(grad, 'float32');
-        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        slot.m.assign(m);
-        slot.v.assign(v);
-        const decayed = decay > 0 ? tf.sub(variable, tf.mul(variable, decay)) : variable;
+        const m = tf.add(tf.mul(slotM, this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(slotV, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        slotM.assign(m);
+        slotV.assign(v);
+        const decayed = decay ? tf.sub(variable, tf.mul(variable, plan.decayRate)) : variable;
         const mHat = tf.div(m, biasCorrection1);
         const vHat = tf.div(v, biasCorrection2);
         const update = tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), this.epsilon));

@@ -23,6 +23,31 @@ export interface NamedVariable {
 /** Gradients keyed by the NamedVariable's `name` (or, failing that, by the tf.Variable's name). */
 export type GradientSet = Map<string, tf.Tensor> | Record<string, tf.Tensor>;
 
+/** One variable of a step: its gradient and moments, and whether weight decay applies to it. */
+export interface AdamWStepEntry {
+  name: string;
+  variable: tf.Variable;
+  grad: tf.Tensor;
+  m: tf.Variable;
+  v: tf.Variable;
+  decay: boolean;
+}
+
+/** What one AdamW step needs (AdamW.beginStep): hyperparameters at this step and its variables. */
+export interface AdamWStepPlan {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** 1 − β1^t and 1 − β2^t at this step t. */
+  biasCorrection1: number;
+  biasCorrection2: number;
+  /** lr · weightDecay, subtracted (times the variable) from the variables whose `decay` is true. */
+  decayRate: number;
+  /** The variables that have a gradient, in the order given. */
+  entries: AdamWStepEntry[];
+}
+
 /** The first and second moments kept for one variable. */
 export interface OptimizerSlot {
   name: string;
