@@ -45,6 +45,7 @@ export const OPTION_SPEC = {
   cache: { type: 'string' },
   offline: { type: 'boolean' },
   quick: { type: 'boolean' },
+  'frozen-prefix': { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTION_SPEC;

@@ -44,6 +44,7 @@ export function configFromCli(ctx: CliContext, datasetPath: string, model: strin
     classWeights: choiceOption(c, 'class-weights', ['none', 'balanced'] as const) ?? base.classWeights,
     earlyStopping: { ...base.earlyStopping, patience: patience ?? base.earlyStopping.patience },
     backend: backendOption(c) ?? null,
+    frozenPrefixCache: choiceOption(c, 'frozen-prefix', ['auto', 'off', 'inference'] as const) ?? base.frozenPrefixCache,
     maxSequenceLength:
       numberOption(c, 'max-length', { integer: true, min: 2, max: 100000 }) ?? (isHfModelChoice(model) ? HF_DEFAULT_SEQUENCE_LENGTH : base.maxSequenceLength),
     lora: {

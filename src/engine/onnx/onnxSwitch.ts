@@ -15,3 +15,6 @@ export function onnxDisabledReason(env: NodeJS.ProcessEnv = process.env): string
   if (!fastPathsEnabled(env)) return `${FAST_PATHS_ENV_VAR}=${env[FAST_PATHS_ENV_VAR] ?? ''} turns the fast paths off`;
   return null;
 }
+
+/** The name run.json's backend.fastPaths records when a frozen part ran through onnxruntime. */
+export const ONNX_FROZEN_FORWARD_FAST_PATH = 'onnxruntime-frozen-forward';

@@ -27,7 +27,10 @@ import {
   toCheckpointState,
 } from '../training/checkpointIo';
 import { baseOutputs, type ModelPair } from '../training/forward';
-import type { Example } from '../data/example';
+import { computeFrozenOutputs } from '../training/frozenOutputs';
+import { openFrozenForward, type FrozenForward } from '../onnx/computeFrozenOutputs';
+import { ONNX_FROZEN_FORWARD_FAST_PATH } from '../onnx/onnxSwitch';
+import { disposePlan, FROZEN_PREFIX_FAST_PATH, planFrozenPrefix, type FrozenPrefixPlan } from '../training/frozenPrefixCache';
 import type { InputEncoder } from '../models/modelTypes';
 import { encodeExamples } from '../models/encodeExamples';
 import { registerConvGradKernels } from '../models/mobileNetWasmKernels';
@@ -123,6 +126,15 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
   }
   const throughBase = config.technique !== 'features' || !config.cacheFeatures;
   const params = countModelParams(models, throughBase);
+  // LoRA/adapters on upper layers: the frozen layers below them are computed once per example.
+  const prefixPlan = planFrozenPrefix({
+    base: models.base,
+    technique: config.technique,
+    mode: config.frozenPrefixCache,
+    rows: data.split.train.length + data.split.validation.length,
+  });
+  if (prefixPlan.line !== null) log('info', prefixPlan.line);
+  if (prefixPlan.plan !== null) backend.fastPaths = [...(backend.fastPaths ?? []), FROZEN_PREFIX_FAST_PATH];
   record = await store.updateRun(runId, {
     backend,
     environment: {
@@ -140,7 +152,14 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
   events.started({ backend, totalParams: params.total, trainableParams: params.trainable });
   log('info', `${params.trainable.toLocaleString('en')} trainable of ${params.total.toLocaleString('en')} parameters (${config.technique})`);
 
-  const tensors = await encodeSplits(data, encoderReady, codec, models, throughBase, config.batchSize, log);
+  const { tensors, frozenPath } = await encodeSplits(data, encoderReady, codec, models, throughBase, config.batchSize, log, prefixPlan.plan);
+  if (frozenPath === 'onnxruntime') {
+    backend.fastPaths = [...(backend.fastPaths ?? []), ONNX_FROZEN_FORWARD_FAST_PATH];
+    record = await store.updateRun(runId, { backend });
+  }
+  // With a cached prefix, training and validation run the upper part on the cached rows; the
+  // checkpoints still save `models` (the same layers and weights).
+  const trainModels: ModelPair = prefixPlan.plan === null ? models : { base: prefixPlan.plan.upper, head: models.head };
   const optimizer = new AdamW({ learningRate: config.learningRate, weightDecay: config.optimizer === 'adamw' ? config.weightDecay : 0 });
   try {
     if (options.resume) {
@@ -150,7 +169,7 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
     const outcome: TrainerOutcome = await runTraining({
       config,
       codec,
-      models,
+      models: trainModels,
       throughBase,
       train: tensors.train,
       validation: tensors.validation,
@@ -167,6 +186,11 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
         },
         log,
         shouldStop: options.shouldStop,
+        // Multi-core training's choice goes into run.json beside the backend and its fast paths.
+        workersChosen: (choice) => {
+          backend.workers = choice;
+          track(store.updateRun(runId, (r) => ({ ...r, backend: r.backend === null ? r.backend : { ...r.backend, workers: choice } })).then(() => undefined));
+        },
         checkpoint: async (name, s, value) => {
           const cs = toCheckpointState(name, s, config.earlyStopping.metric, value);
           await saveCheckpoint(checkpoints, name, { models, optimizer, state: cs });
@@ -216,6 +240,7 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
       t.x.dispose();
       t.y.dispose();
     }
+    if (prefixPlan.plan !== null) disposePlan(prefixPlan.plan);
     models.base.dispose();
     models.head.dispose();
   }
@@ -258,7 +283,13 @@ function datasetSummary(path: string, data: PreparedData): RunRecord['dataset'] 
 /** Encoded input values per batch of the frozen-feature pass (images: about 13 at 224×224 px). */
 const FEATURE_BATCH_VALUES = 2_000_000;
 
-/** Encodes the three splits; for feature extraction, runs the frozen base once and keeps its outputs. */
+/**
+ * encodeAll with the features technique's frozen base run through onnxruntime-node where it can
+ * (opened once for the three splits); which path ran. A cached frozen prefix stays on tfjs: its
+ * outputs feed layers that train, where exact ties matter (a saturated hard_sigmoid GRU repeats
+ * its state exactly and max pooling gives the gradient to every tied step; onnxruntime's GRU
+ * rounds those repeats differently, which moved the loss by 0.4% within 3 steps).
+ */
 async function encodeSplits(
   data: PreparedData,
   encoder: InputEncoder,
@@ -267,44 +298,82 @@ async function encodeSplits(
   throughBase: boolean,
   batchSize: number,
   log: (level: 'info' | 'warn' | 'error', message: string) => void,
+  prefix: FrozenPrefixPlan | null,
+): Promise<{ tensors: { train: SplitTensors; validation: SplitTensors; test: SplitTensors }; frozenPath: FrozenForward['path'] | null }> {
+  const frozen = throughBase ? null : await openFrozenForward(models.base, log, { tfjsForward: (m, x) => baseOutputs(m, x, { training: false }) });
+  try {
+    const tensors = await encodeAll(data, encoder, codec, models, throughBase, batchSize, log, prefix, frozen);
+    return { tensors, frozenPath: frozen?.path ?? null };
+  } finally {
+    frozen?.dispose();
+  }
+}
+
+/**
+ * Encodes the three splits; for feature extraction, runs the frozen base once and keeps its
+ * outputs; with a frozen-prefix plan, runs the prefix once over the train and validation splits
+ * and keeps its outputs (the test split stays encoded: the final evaluation runs the whole
+ * best checkpoint on it).
+ */
+async function encodeAll(
+  data: PreparedData,
+  encoder: InputEncoder,
+  codec: ReturnType<typeof fitLabelCodec>,
+  models: ModelPair,
+  throughBase: boolean,
+  batchSize: number,
+  log: (level: 'info' | 'warn' | 'error', message: string) => void,
+  prefix: FrozenPrefixPlan | null,
+  frozen: FrozenForward | null,
 ): Promise<{ train: SplitTensors; validation: SplitTensors; test: SplitTensors }> {
   const started = Date.now();
   // Feature extraction encodes batch by batch, so only a batch of inputs (decoded images) is in memory.
   const featureBatch = Math.max(1, Math.min(Math.max(64, batchSize), Math.floor(FEATURE_BATCH_VALUES / Math.max(1, encoder.width))));
-  const one = async (examples: PreparedData['split']['train']): Promise<SplitTensors> => {
+  const one = async (examples: PreparedData['split']['train'], cachePrefix: boolean): Promise<SplitTensors> => {
     const y = encodeTargets(codec, examples);
-    if (throughBase) return { examples, x: await encodeExamples(encoder, examples), y };
-    return { examples, x: await computeFeatures(models, encoder, examples, featureBatch, (done) => progress(done, examples.length)), y };
+    if (throughBase && !(cachePrefix && prefix !== null)) return { examples, x: await encodeExamples(encoder, examples), y };
+    if (throughBase && prefix !== null) {
+      const x = await encodeExamples(encoder, examples);
+      try {
+        // SplitTensors.x is typed 2-D; a cached prefix output is [rows, …] of any rank, and the
+        // trainer only gathers and slices its rows.
+        const cached = (await computeFrozenOutputs({
+          model: prefix.prefix,
+          rows: examples.length,
+          batchSize: featureBatch,
+          inputOf: (start, end) => x.slice([start, 0], [end - start, x.shape[1]]),
+          progress: (done) => progress(done, examples.length),
+          emptyShape: prefix.cut.tensor.shape.slice(1).map((d) => d ?? 0),
+        })) as tf.Tensor2D;
+        return { examples, x: cached, y };
+      } finally {
+        x.dispose();
+      }
+    }
+    const features = await computeFrozenOutputs({
+      model: models.base,
+      rows: examples.length,
+      batchSize: featureBatch,
+      inputOf: (start, end) => encodeExamples(encoder, examples.slice(start, end)),
+      progress: (done) => progress(done, examples.length),
+      emptyShape: [models.head.inputs[0].shape[1] ?? 1],
+      forward: frozen ?? undefined,
+    });
+    return { examples, x: features as tf.Tensor2D, y };
   };
   let lastReport = Date.now();
   const progress = (done: number, of: number): void => {
     if (Date.now() - lastReport < 10_000) return;
     lastReport = Date.now();
-    log('info', `computing the frozen base's features: ${done}/${of} examples of this split (${((Date.now() - started) / 1000).toFixed(0)} s so far)`);
+    const what = throughBase ? 'frozen prefix outputs' : "frozen base's features";
+    log('info', `computing the ${what}: ${done}/${of} examples of this split (${((Date.now() - started) / 1000).toFixed(0)} s so far)`);
   };
-  const result = { train: await one(data.split.train), validation: await one(data.split.validation), test: await one(data.split.test) };
+  const result = {
+    train: await one(data.split.train, true),
+    validation: await one(data.split.validation, true),
+    test: await one(data.split.test, false),
+  };
   if (!throughBase) log('info', `frozen base features computed once and cached in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (throughBase && prefix !== null) log('info', `frozen prefix outputs computed once and cached in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result;
-}
-
-async function computeFeatures(
-  models: ModelPair,
-  encoder: InputEncoder,
-  examples: readonly Example[],
-  batchSize: number,
-  progress: (done: number) => void,
-): Promise<tf.Tensor2D> {
-  const parts: tf.Tensor2D[] = [];
-  for (let start = 0; start < examples.length; start += batchSize) {
-    const x = await encodeExamples(encoder, examples.slice(start, start + batchSize));
-    // baseOutputs: as predict, plus the packed-token fast path for Hugging Face encoders.
-    parts.push(tf.tidy(() => baseOutputs(models.base, x, { training: false }) as tf.Tensor2D));
-    x.dispose();
-    progress(Math.min(examples.length, start + batchSize));
-    await tf.nextFrame();
-  }
-  if (parts.length === 0) return tf.zeros([0, models.head.inputs[0].shape[1] ?? 1]) as tf.Tensor2D;
-  const all = tf.concat(parts, 0);
-  parts.forEach((p) => p.dispose());
-  return all;
 }
