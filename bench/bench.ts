@@ -12,6 +12,10 @@
 //   --no-torch                          --python PATH (default /usr/bin/python3)
 //   --torch-threads N (default: the threads our backend computes with, 1 on wasm)
 //   --fast-paths both: our side only, each case with FINETUNE_FAST_PATHS=0 and =1 (the speed-ups)
+//   --workers N: data-parallel training on N shards per step (the main thread + N−1 worker threads;
+//                the mlp-256-512-512-10 step case through the worker pool, run cases with the
+//                config's workers = N); 1 = the same code on one thread. PyTorch gets N threads.
+//   --batch N: a step case's batch size (e.g. 256)
 // tf.matMul alone, stock kernel against the fast path: node --import tsx bench/matMulMicro.ts
 
 import { spawnSync } from 'node:child_process';
@@ -24,6 +28,8 @@ import { combine, markdownTable, summarise, type CaseLine, type CaseSummary } fr
 import { runRepeats } from './fastPathRepeats';
 import { runOursRunCase, type OursResult } from './oursRunCase';
 import { runOursStepCase } from './oursStepCase';
+import { runOursLstmCase } from './oursLstmCase';
+import { runOursParallelStepCase } from './oursParallelStep';
 import { DEFAULT_PYTHON, runTorch, torchAvailability, type TorchAvailability } from './torchBaseline';
 
 /** Default: every case but the extras; --only: names or prefixes (extras by exact name); --all: every case. */
@@ -37,8 +43,9 @@ function selected(only: string | undefined, all: boolean): BenchCase[] {
 }
 
 /** Runs our side of one case in a child process; its JSON line, or why it failed. */
-function runOurs(c: BenchCase, backend: string, dir: string): OursResult | { error: string } {
-  const args = [...process.execArgv, __filename, '--case', c.name, '--backend', backend, '--dir', dir];
+function runOurs(c: BenchCase, backend: string, dir: string, workers: number | null = null, batch: number | null = null): OursResult | { error: string } {
+  const extra = [...(workers === null ? [] : ['--workers', String(workers)]), ...(batch === null ? [] : ['--batch', String(batch)])];
+  const args = [...process.execArgv, __filename, '--case', c.name, '--backend', backend, '--dir', dir, ...extra];
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   const last = (child.stdout ?? '').trim().split('\n').pop() ?? '';
   if (child.status !== 0 || last === '') {
@@ -67,11 +74,18 @@ function runHeader(backend: string, torch: TorchAvailability, repeats: number): 
 }
 
 /** Child mode: one case of ours; `batch` overrides a step case's batch size (bench/multiCoreProbe.ts). */
-async function childMain(name: string, backend: 'wasm' | 'cpu', dir: string, batch: number | null): Promise<void> {
+async function childMain(name: string, backend: 'wasm' | 'cpu', dir: string, batch: number | null, workers: number | null = null): Promise<void> {
   const found = CASES.find((x) => x.name === name);
   if (found === undefined) throw new Error(`unknown case ${name}`);
   const c = found.kind === 'step' && batch !== null ? { ...found, batchSize: batch } : found;
-  const result = c.kind === 'run' ? await runOursRunCase(c, dir, backend) : await runOursStepCase(c, backend);
+  const result =
+    c.kind === 'run'
+      ? await runOursRunCase(c, dir, backend, workers)
+      : c.shape === 'bilstm'
+        ? await runOursLstmCase(c, backend)
+        : workers !== null
+        ? await runOursParallelStepCase(c, backend, workers)
+        : await runOursStepCase(c, backend);
   console.log(JSON.stringify(result));
 }
 
@@ -91,13 +105,14 @@ async function main(): Promise<void> {
       list: { type: 'boolean' },
       all: { type: 'boolean' },
       batch: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const backend = values.backend === 'cpu' ? 'cpu' : 'wasm';
   if (values.case !== undefined) {
     const own = values.dir === undefined ? tempDir('finetune-bench-') : null;
     try {
-      await childMain(values.case, backend, values.dir ?? own ?? '', values.batch === undefined ? null : Number(values.batch));
+      await childMain(values.case, backend, values.dir ?? own ?? '', values.batch === undefined ? null : Number(values.batch), values.workers === undefined ? null : Number(values.workers));
     } finally {
       if (own !== null) rmSync(own, { recursive: true, force: true });
     }
@@ -125,6 +140,8 @@ interface CaseOptions {
   python?: string;
   'torch-threads'?: string;
   table?: boolean;
+  batch?: string;
+  workers?: string;
 }
 
 async function runCases(cases: BenchCase[], repeats: number, backend: 'wasm' | 'cpu', dir: string, values: CaseOptions): Promise<void> {
@@ -136,10 +153,13 @@ async function runCases(cases: BenchCase[], repeats: number, backend: 'wasm' | '
   const torch: TorchAvailability = values['no-torch'] === true ? { ok: false, reason: '--no-torch' } : torchAvailability(python);
   console.log(JSON.stringify(runHeader(backend, torch, repeats)));
   const summaries: CaseSummary[] = [];
-  for (const c of cases) {
+  // --batch: the step cases' batch size, on both sides.
+  const batch = values.batch === undefined ? null : Number(values.batch);
+  for (const listed of cases) {
+    const c = listed.kind === 'step' && batch !== null ? { ...listed, batchSize: batch } : listed;
     const lines: CaseLine[] = [];
     for (let r = 0; r < repeats; r++) {
-      const ours = runOurs(c, backend, dir);
+      const ours = runOurs(c, backend, dir, values.workers === undefined ? null : Number(values.workers), batch);
       if ('error' in ours) {
         console.log(JSON.stringify({ bench: c.name, error: ours.error }));
         continue;

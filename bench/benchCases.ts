@@ -10,6 +10,9 @@ export const BERT_MINI = { hidden: 256, layers: 4, heads: 4, ffn: 1024, maxPosit
 /** The nn-sentiment package's model: Embedding(30000, 50) → Bidirectional(GRU(20)) over 100 tokens. */
 export const NN_SENTIMENT = { vocab: 30000, embed: 50, units: 20, seq: 100, batch: 32 } as const;
 
+/** The LSTM text shape: Embedding(10000, 64) → Bidirectional(LSTM(32), sigmoid gates, as PyTorch's) over 100 tokens → concat(mean, max) → Dense(2). */
+export const LSTM_TEXT = { vocab: 10000, embed: 64, units: 32, seq: 100, batch: 32, classes: 2 } as const;
+
 /** The tabular MLP's hidden widths (buildTabularMlpBase's default). */
 export const TABULAR_MLP_WIDTHS = [64, 32] as const;
 
@@ -49,7 +52,9 @@ export interface RunCase extends CaseBase {
 /** A hand-built model trained step by step (the shapes of the issue's first measurements). */
 export interface StepCase extends CaseBase {
   kind: 'step';
-  shape: 'mlp' | 'attention';
+  shape: 'mlp' | 'attention' | 'bilstm';
+  /** bilstm: the technique (full or lora); the other shapes train fully. */
+  technique?: TechniqueName;
 }
 
 export type BenchCase = RunCase | StepCase;
@@ -101,6 +106,7 @@ export const CASES: readonly BenchCase[] = [
   ...(['features', 'lora', 'adapter', 'full'] as const).map((t) => runCase('nn-sentiment', t, NN_SENTIMENT.batch, 20, 640)),
   uncachedCase('bert-mini', BERT_MINI.batch, 8),
   uncachedCase('nn-sentiment', NN_SENTIMENT.batch, 20),
+  ...(['full', 'lora'] as const).map((t): StepCase => ({ kind: 'step', name: `bilstm-text/${t}`, shape: 'bilstm', technique: t, batchSize: LSTM_TEXT.batch, warmup: 2, steps: 20 })),
 ];
 
 /** The step cases' fixed shapes (attention: batch × tokens × width, heads). */

@@ -81,6 +81,9 @@ export interface CaseSummary {
   cpuRatio: Spread | null;
   endToEndRatio: Spread | null;
   endToEndCpuRatio: Spread | null;
+  /** Step cases: ready → last timed step; and the frozen-prefix cache's build, when the run cached one. */
+  stepsEndToEndSeconds: Spread | null;
+  prefixCacheSeconds: Spread | null;
   torchSkipped?: string;
 }
 
@@ -110,6 +113,8 @@ export function summarise(lines: readonly CaseLine[]): CaseSummary {
     cpuRatio: spread(lines.map((l) => l.cpuRatio)),
     endToEndRatio: spread(lines.map((l) => l.endToEndRatio)),
     endToEndCpuRatio: spread(lines.map((l) => l.endToEndCpuRatio)),
+    stepsEndToEndSeconds: spread(lines.map((l) => l.stepsEndToEndSeconds)),
+    prefixCacheSeconds: spread(lines.map((l) => l.prefixCacheSeconds)),
   };
   const skipped = lines.find((l) => l.torchSkipped !== undefined)?.torchSkipped;
   if (skipped !== undefined) summary.torchSkipped = skipped;
@@ -143,6 +148,11 @@ export function markdownTable(summaries: readonly CaseSummary[]): string {
     rows.push(
       `| ${s.bench} | ${s.batchSize} | ${cell(s.msPerStep)} | ${cell(s.examplesPerSecond)} | ${cell(s.peakRssMB)} | ${cell(s.torchMsPerStep)} | ${cell(s.torchExamplesPerSecond)} | ${cell(s.torchPeakRssMB)} | ${stepRatio(s.ratio)} | ${stepRatio(s.cpuRatio)} |`,
     );
+  }
+  const prefixed = summaries.filter((s) => s.prefixCacheSeconds !== null);
+  if (prefixed.length > 0) {
+    rows.push('', '| frozen-prefix cache (steps from cached rows) | cache build s | ready → last timed step s |', '| --- | ---: | ---: |');
+    for (const s of prefixed) rows.push(`| ${s.bench} | ${cell(s.prefixCacheSeconds)} | ${cell(s.stepsEndToEndSeconds)} |`);
   }
   const features = summaries.filter((s) => s.endToEndSeconds !== null);
   if (features.length === 0) return rows.join('\n');

@@ -1,7 +1,7 @@
 // Our side of a bench step case: a hand-built model (the shapes of the issue's first measurements)
-// trained step by step the way the trainer does it (tf.variableGrads, clipping to global norm 1,
-// the engine's AdamW, reading the loss back), after the backend is chosen and the fast paths
-// installed as a run installs them.
+// trained step by step the way the trainer does it (tf.variableGrads, clipping to global norm 1 and
+// the engine's AdamW through applyStep.ts, reading the loss back), after the backend is chosen and
+// the fast paths installed as a run installs them.
 //   mlp:       Dense(256→512, relu) → Dense(512, relu) → Dense(10, softmax), batch 64, cross-entropy.
 //   attention: Dense q, k, v (128→128) → HfSelfAttention (4 heads, no padding) → Dense o, over
 //              8 × 64 tokens; loss mean(out²).
@@ -13,7 +13,7 @@ import { installFastPaths } from '../src/engine/backends/fastPaths/installFastPa
 import { activeGruKernel } from '../src/engine/backends/fastPaths/fusedBidirectionalGru';
 import { HfSelfAttention } from '../src/engine/models/hf/hfSelfAttention';
 import { AdamW } from '../src/engine/training/optimizer';
-import { clipByGlobalNorm } from '../src/engine/training/clipByGlobalNorm';
+import { clipAndApply } from '../src/engine/training/applyStep';
 import { STEP_SHAPES, type StepCase } from './benchCases';
 import type { OursResult } from './oursRunCase';
 import { StepClock } from './stepClock';
@@ -69,8 +69,7 @@ export async function runOursStepCase(c: StepCase, backendName: 'wasm' | 'cpu'):
     const lossValue = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(built.loss, varList);
       const named = new Map<string, tf.Tensor>(vars.map((v) => [v.name, grads[v.variable.name]]));
-      const clipped = clipByGlobalNorm(named, 1);
-      optimizer.applyGradients(vars, clipped.grads);
+      clipAndApply(optimizer, vars, named, 1);
       return value;
     });
     await lossValue.data();

@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { ADAPTER_SIZE, BERT_MINI, LORA, NN_SENTIMENT, STEP_SHAPES, TABULAR_MLP_WIDTHS, type BenchCase } from './benchCases';
+import { ADAPTER_SIZE, BERT_MINI, LORA, LSTM_TEXT, NN_SENTIMENT, STEP_SHAPES, TABULAR_MLP_WIDTHS, type BenchCase } from './benchCases';
 import type { OursResult } from './oursRunCase';
 
 export const DEFAULT_PYTHON = '/usr/bin/python3';
@@ -36,7 +36,7 @@ export function torchAvailability(python: string): TorchAvailability {
 }
 
 function technique(c: BenchCase): string {
-  return c.kind === 'run' ? c.technique : 'full';
+  return c.kind === 'run' ? c.technique : (c.technique ?? 'full');
 }
 
 /** torch_shapes.py's arguments for the case, with the shape our side reported. */
@@ -50,6 +50,10 @@ export function torchArguments(c: BenchCase, ours: OursResult, threads: number):
     if (c.shape === 'mlp') {
       const m = STEP_SHAPES.mlp;
       return ['--shape', 'mlp', '--input', String(m.input), '--widths', m.widths.join(','), '--classes', String(m.classes), ...common];
+    }
+    if (c.shape === 'bilstm') {
+      const l = LSTM_TEXT;
+      return ['--shape', 'lstm-text', '--vocab', String(l.vocab), '--embed', String(l.embed), '--units', String(l.units), '--seq', String(l.seq), '--classes', String(l.classes), ...adapted, ...common];
     }
     const a = STEP_SHAPES.attention;
     return ['--shape', 'attention', '--seq', String(a.seq), '--hidden', String(a.hidden), '--heads', String(a.heads), ...common];

@@ -15,6 +15,9 @@ The models are written here by hand (Debian has no `transformers`):
                 tanh pooler over [CLS]) and the sequence-classification head (dropout, Linear).
   nn-sentiment  Embedding(30000, 50) -> bidirectional GRU(20) over 100 steps -> concat(mean, max)
                 over time -> Linear(classes); the GRU runs in PyTorch's own fused kernel.
+  lstm-text     Embedding(vocab, embed) -> bidirectional LSTM(units) -> concat(mean, max) over time
+                -> Linear(classes), through PyTorch's own fused LSTM kernel (LoRA: both weight
+                matrices of both directions, as for the GRU).
 
 Techniques: full (everything trains), lora (frozen base, A·B on the BERT query and value
 projections / on both GRU weight matrices of both directions, rank r, scale alpha/r), adapter
@@ -38,7 +41,7 @@ import time
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--shape', required=True, choices=['mlp', 'attention', 'bert', 'nn-sentiment'])
+    p.add_argument('--shape', required=True, choices=['mlp', 'attention', 'bert', 'nn-sentiment', 'lstm-text'])
     p.add_argument('--technique', default='full', choices=['full', 'features', 'lora', 'adapter'])
     p.add_argument('--batch', type=int, required=True)
     p.add_argument('--seq', type=int, default=0, help='tokens per example')
@@ -226,6 +229,44 @@ class GruBase(nn.Module):
         return torch.cat([out.mean(dim=1), out.amax(dim=1)], dim=-1)
 
 
+class LstmBase(nn.Module):
+    """ids [batch, seq] -> concat(mean, max) over time of the bidirectional LSTM's outputs."""
+
+    def __init__(self, a, technique):
+        super().__init__()
+        self.embedding = nn.Embedding(a.vocab, a.embed)
+        self.lstm = nn.LSTM(a.embed, a.units, batch_first=True, bidirectional=True)
+        self.adapter = Adapter(2 * a.units, a.adapter_size) if technique == 'adapter' else None
+        self.lora = None
+        if technique == 'lora':
+            r = a.lora_rank
+            self.scale = a.lora_alpha / r
+            self.lora = nn.ParameterList()
+            for _direction in range(2):
+                for inputs in (a.embed, a.units):
+                    self.lora.append(nn.Parameter(torch.randn(inputs, r) / r))
+                    self.lora.append(nn.Parameter(torch.zeros(r, 4 * a.units)))
+
+    def forward(self, ids):
+        x = self.embedding(ids)
+        if self.lora is None:
+            out, _ = self.lstm(x)
+        else:
+            # W_eff = W + scale·(A·B)ᵀ per matrix, through the LSTM's own fused kernel.
+            w = self.lstm._flat_weights
+            p = list(self.lora)
+            weights = []
+            for direction in range(2):
+                w_ih, w_hh, b_ih, b_hh = w[4 * direction:4 * direction + 4]
+                a_k, b_k, a_r, b_r = p[4 * direction:4 * direction + 4]
+                weights += [w_ih + self.scale * (a_k @ b_k).t(), w_hh + self.scale * (a_r @ b_r).t(), b_ih, b_hh]
+            zeros = torch.zeros(2, ids.shape[0], self.lstm.hidden_size)
+            out, _, _ = torch._VF.lstm(x, (zeros, zeros), weights, True, 1, 0.0, self.training, True, True)
+        if self.adapter is not None:
+            out = self.adapter(out)
+        return torch.cat([out.mean(dim=1), out.amax(dim=1)], dim=-1)
+
+
 class Mlp(nn.Module):
     def __init__(self, a):
         super().__init__()
@@ -259,7 +300,7 @@ def added_parameters(base):
             added |= {id(m.a), id(m.b)}
         if isinstance(m, Adapter):
             added |= {id(p) for p in m.parameters()}
-        if isinstance(m, GruBase) and m.lora is not None:
+        if isinstance(m, (GruBase, LstmBase)) and m.lora is not None:
             added |= {id(p) for p in m.lora}
     return added
 
@@ -287,6 +328,8 @@ def build(a):
     y = torch.randint(0, a.classes, (n,), generator=gen)
     if a.shape == 'bert':
         base, head = BertEncoder(a, a.technique), BertHead(a)
+    elif a.shape == 'lstm-text':
+        base, head = LstmBase(a, a.technique), nn.Linear(4 * a.units, a.classes)
     else:
         base, head = GruBase(a, a.technique), nn.Linear(4 * a.units, a.classes)
     if a.technique != 'full':

@@ -17,6 +17,7 @@ const external = [
   '@tensorflow/tfjs-backend-webgpu',
   'webgpu',
   'sharp',
+  'onnxruntime-node',
   'nn-sentiment',
   'nn-sentiment/package.json',
 ];
@@ -36,6 +37,8 @@ const entries = [
   { in: 'src/worker/workerMain.ts', out: 'dist/worker.js' },
   { in: 'src/cli/cliMain.ts', out: 'dist/cli.js' },
   { in: 'bench/gpuCheck.ts', out: 'dist/gpu-check.js' },
+  // Data-parallel training's worker threads (src/engine/training/parallel/workerScript.ts finds it beside dist/worker.js and dist/cli.js).
+  { in: 'src/engine/training/parallel/parallelWorkerMain.ts', out: 'dist/parallel-worker.js' },
 ];
 
 // Webviews: every webview/<panel>/main.ts becomes dist/webview/<panel>.js (browser, iife).

@@ -13,6 +13,9 @@ import { pathToFileURL } from 'node:url';
 export const WASM_KERNELS = [
   { source: 'src/engine/backends/fastPaths/wasm/gruKernel.c', output: 'dist/wasm/gruKernel.wasm' },
   { source: 'src/engine/backends/fastPaths/wasm/geluKernel.c', output: 'dist/wasm/geluKernel.wasm' },
+  { source: 'src/engine/backends/fastPaths/wasm/lstmKernel.c', output: 'dist/wasm/lstmKernel.wasm' },
+  // Runs on tfjs-wasm's own memory (wasmAdamWKernel.ts): imports it instead of defining one.
+  { source: 'src/engine/backends/fastPaths/wasm/adamwKernel.c', output: 'dist/wasm/adamwKernel.wasm', flags: ['-Wl,--import-memory'] },
 ];
 
 const FLAGS = [
@@ -33,9 +36,9 @@ const FLAGS = [
 export function buildWasmKernels(log = console.log) {
   const clang = process.env.CLANG || 'clang';
   const built = [];
-  for (const { source, output } of WASM_KERNELS) {
+  for (const { source, output, flags = [] } of WASM_KERNELS) {
     mkdirSync(dirname(output), { recursive: true });
-    const r = spawnSync(clang, [...FLAGS, '-o', output, source], { encoding: 'utf8' });
+    const r = spawnSync(clang, [...FLAGS, ...flags, '-o', output, source], { encoding: 'utf8' });
     if (r.status === 0) {
       built.push(output);
       continue;

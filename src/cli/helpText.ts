@@ -26,6 +26,10 @@ Usage:
                                                  CSV/JSONL files with an image-path column): side in pixels, a
                                                  multiple of 32 (default 224); the backbone layer whose pooled
                                                  output is the features (default block_13_expand_relu)
+        --frozen-prefix auto|off|inference       LoRA/adapters: compute the frozen layers below the trained ones
+                                                 once per example and train from that cache (default auto: only
+                                                 where results stay the same; inference: also a frozen part with
+                                                 dropout, run in inference mode)
         --backend tensorflow-gpu|webgpu|tensorflow|wasm|cpu
         --name TEXT --runs-dir DIR --in-process --json --verbose
   finetune resume <run> [--epochs N]
@@ -61,7 +65,8 @@ Usage:
 <run> is a run id, a unique prefix of one, a run folder, or "latest".
 Environment: FINETUNE_RUNS_DIR (default ./.finetune/runs), FINETUNE_BACKEND (force a backend),
 FINETUNE_WEBGPU_ALLOW_SOFTWARE=1 (accept a software WebGPU adapter), FINETUNE_WEBGPU_VIA=auto|default|opengl,
-FINETUNE_FAST_PATHS=0 (CPU fast paths off in train, eval, predict and export: slower, same results).
+FINETUNE_FAST_PATHS=0 (CPU fast paths off in train, eval, predict and export: slower, same results),
+FINETUNE_WORKERS=auto|0|1|N (multi-core training on wasm/cpu: auto times both ways; 0/1 one thread; N shards).
 Models: FINETUNE_CACHE (default ~/.cache/finetune), FINETUNE_MODEL_MIRROR or HF_ENDPOINT (default
 https://huggingface.co), FINETUNE_OFFLINE=1 or HF_HUB_OFFLINE=1 (cached models only), HF_TOKEN (gated models),
 HF_HOME / HF_HUB_CACHE (where the Hugging Face cache is).

@@ -2,10 +2,11 @@
 // restored webview state): every field a reader relies on, with its type.
 // This file imports only other protocol files.
 
-import type { AdapterConfig, BackendName, LoraConfig, TechniqueName, TrainConfig } from './configTypes';
+import type { AdapterConfig, BackendName, FrozenPrefixCacheMode, LoraConfig, TechniqueName, TrainConfig } from './configTypes';
 
 const TECHNIQUES: readonly TechniqueName[] = ['full', 'features', 'adapter', 'lora'];
 const BACKENDS: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+const FROZEN_PREFIX_CACHE_MODES: readonly FrozenPrefixCacheMode[] = ['auto', 'off', 'inference'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,6 +70,8 @@ export function isTrainConfig(value: unknown): value is TrainConfig {
     isAdapterConfig(v.adapter) &&
     (v.backend === null || isOneOf(v.backend, BACKENDS)) &&
     typeof v.cacheFeatures === 'boolean' &&
-    typeof v.keepLastCheckpoint === 'boolean'
+    typeof v.keepLastCheckpoint === 'boolean' &&
+    (v.frozenPrefixCache === undefined || isOneOf(v.frozenPrefixCache, FROZEN_PREFIX_CACHE_MODES)) &&
+    (v.workers === undefined || v.workers === 'auto' || (isFiniteNumber(v.workers) && Number.isInteger(v.workers) && v.workers >= 0))
   );
 }

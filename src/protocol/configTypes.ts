@@ -16,7 +16,7 @@ export interface LoraConfig {
   alpha: number;
   /** Dropout applied to the LoRA branch's input during training. */
   dropout: number;
-  /** Which layers get LoRA: layer names, or kinds: 'dense', 'gru', 'embedding'. Empty = the model's defaults. */
+  /** Which layers get LoRA: layer names, or kinds: 'dense', 'gru', 'lstm', 'embedding'. Empty = the model's defaults. */
   targets: string[];
 }
 
@@ -76,9 +76,26 @@ export interface TrainConfig {
   cacheFeatures: boolean;
   /** Save a checkpoint at the end of every epoch (the best one is always kept). */
   keepLastCheckpoint: boolean;
+  /**
+   * LoRA and adapters on upper layers: compute the frozen layers below them once per example and
+   * cache their output. 'auto' (absent = 'auto') caches only where the frozen part computes the
+   * same in training (no active dropout, noise or batch statistics below the cut): same results;
+   * 'inference' also caches a stochastic frozen part, run in inference mode (as features does);
+   * 'off' never caches. FINETUNE_FAST_PATHS=0 turns it off too.
+   */
+  frozenPrefixCache?: FrozenPrefixCacheMode;
+  /**
+   * Multi-core data-parallel training on the wasm and cpu backends: 'auto' (absent = 'auto') times
+   * a few steps on one thread and on all cores and keeps the faster; a number forces that many
+   * shards per step (0 or 1 = one thread). FINETUNE_WORKERS overrides it; FINETUNE_FAST_PATHS=0
+   * turns it off.
+   */
+  workers?: 'auto' | number;
   /** Image models: input size and backbone cut. Absent = the defaults (size from the images, block_13_expand_relu). */
   image?: ImageModelConfig;
 }
+
+export type FrozenPrefixCacheMode = 'auto' | 'off' | 'inference';
 
 export interface ImageModelConfig {
   /** Square side in pixels images are resized to (a multiple of 32); null = chosen from the images' own size. */

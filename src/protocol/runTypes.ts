@@ -19,6 +19,20 @@ export interface BackendChoice {
   fastPaths?: string[];
   /** The device it runs on, in words (e.g. the GPU adapter), when the backend can tell. */
   device?: string;
+  /** Multi-core data-parallel training: what was asked, how many shards each step used, why. */
+  workers?: WorkersChoice;
+}
+
+/** The multi-core choice of a run (src/engine/training/parallel/parallelTraining.ts). */
+export interface WorkersChoice {
+  /** The config's or FINETUNE_WORKERS's value: 'auto' or a count. */
+  requested: 'auto' | number;
+  /** Shards per step, the main thread included (1 = one thread). */
+  used: number;
+  reason: string;
+  /** Auto's timings, ms per step, when it measured them. */
+  singleMsPerStep?: number;
+  parallelMsPerStep?: number;
 }
 
 export interface RunEnvironment {

@@ -90,6 +90,8 @@ export function makeTrainConfig(datasetPath: string, choices: Partial<TrainConfi
     backend: null,
     cacheFeatures: true,
     keepLastCheckpoint: true,
+    frozenPrefixCache: 'auto',
+    workers: 'auto',
     ...choices,
   };
 }

@@ -3,18 +3,19 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../../protocol/configTypes';
-import type { MetricEvent } from '../../protocol/runTypes';
+import type { MetricEvent, WorkersChoice } from '../../protocol/runTypes';
 import type { Example } from '../data/example';
 import { predictRows, batchLoss, forward, type ModelPair } from './forward';
 import type { LabelCodec } from './labels';
 import { learningRateAt } from './schedule';
-import { clipByGlobalNorm } from './clipByGlobalNorm';
+import { clipAndApply } from './applyStep';
 import { UserError } from '../userError';
 import { explainGpuFailure, takeGpuFailure } from '../backends/webgpu/gpuErrors';
 import type { AdamW } from './optimizer';
 import { SeededRng } from './rng';
 import type { TrainingState } from './trainingState';
 import { scoreOutputs } from '../evaluation/scoreOutputs';
+import { ParallelTraining } from './parallel/parallelTraining';
 
 /** One split's model inputs and targets. */
 export interface SplitTensors {
@@ -43,6 +44,8 @@ export interface TrainerHooks {
   shouldStop(): boolean;
   /** Saves a checkpoint of the current weights and optimizer with this state. */
   checkpoint(name: 'best' | 'last', state: TrainingState, value: number | null): Promise<void>;
+  /** The multi-core choice, once made (parallel/parallelTraining.ts), for run.json. */
+  workersChosen?(choice: WorkersChoice): void;
 }
 
 export interface TrainerInput {
@@ -93,6 +96,24 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
   if (vars.length === 0) throw new Error('Nothing to train: the technique left no trainable weights.');
   const varList = vars.map((v) => v.variable);
   const weights = input.classWeights ? tf.tensor1d(input.classWeights) : null;
+  /** Clipping and the AdamW update of one step's named gradients (both ways of computing them). */
+  const update = (named: Map<string, tf.Tensor>): void => {
+    clipAndApply(optimizer, vars, named, config.clipNorm);
+  };
+  // Multi-core data-parallel steps (off, forced, or auto-timed): parallel/parallelTraining.ts.
+  const parallel = new ParallelTraining({
+    setting: config.workers,
+    batchSize: config.batchSize,
+    codec,
+    models,
+    throughBase,
+    x: train.x,
+    y: train.y,
+    classWeights: input.classWeights,
+    vars,
+    log: (level, message) => hooks.log(level, message),
+    chosen: (choice) => hooks.workersChosen?.(choice),
+  });
   const metric = config.earlyStopping.metric;
   const mode = config.earlyStopping.mode;
   let recentLoss = NaN;
@@ -139,22 +160,33 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
           clock();
           return { kind: 'stopped', reason: 'Stopped by the user.', state };
         }
-        const idx = tf.tensor1d(order.slice(b * config.batchSize, (b + 1) * config.batchSize), 'int32');
+        const rows = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
+        const idx = tf.tensor1d(rows, 'int32');
         const lr = learningRateAt(state.step, totalSteps, { base: config.learningRate, warmupRatio: config.warmupRatio, schedule: config.schedule });
         optimizer.setLearningRate(lr);
-        const lossValue = tf.tidy(() => {
-          const xb = tf.gather(train.x, idx);
-          const yb = tf.gather(train.y, idx);
-          const { value, grads } = tf.variableGrads(
-            () => batchLoss(codec, forward(models, xb, throughBase, true, (config.seed * 7919 + state.step) % 2147483647), yb, weights),
-            varList,
-          );
-          const named = new Map<string, tf.Tensor>(vars.map((v) => [v.name, grads[v.variable.name]]));
-          const clipped = clipByGlobalNorm(named, config.clipNorm);
-          optimizer.applyGradients(vars, clipped.grads);
-          return value;
-        });
+        const stepSeed = (config.seed * 7919 + state.step) % 2147483647;
+        const pool = await parallel.poolForStep();
+        const stepStarted = performance.now();
+        let lossValue: tf.Scalar;
+        if (pool !== null) {
+          // The shards' gradients summed: the full batch's gradient (dropout masks aside).
+          const shared = await pool.step(rows, stepSeed);
+          lossValue = tf.tidy(() => {
+            update(shared.grads);
+            return tf.scalar(shared.loss);
+          });
+          for (const g of shared.grads.values()) g.dispose();
+        } else {
+          lossValue = tf.tidy(() => {
+            const xb = tf.gather(train.x, idx);
+            const yb = tf.gather(train.y, idx);
+            const { value, grads } = tf.variableGrads(() => batchLoss(codec, forward(models, xb, throughBase, true, stepSeed), yb, weights), varList);
+            update(new Map<string, tf.Tensor>(vars.map((v) => [v.name, grads[v.variable.name]])));
+            return value;
+          });
+        }
         recentLoss = (await lossValue.data())[0];
+        parallel.recordStep(performance.now() - stepStarted, pool !== null);
         const gpuFailure = takeGpuFailure();
         if (gpuFailure !== null) throw new UserError(explainGpuFailure(gpuFailure, config.batchSize, config.technique));
         // Yield to the event loop so file appends, IPC messages and stop requests are processed.
@@ -206,6 +238,8 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
     return { kind: 'completed', reason: null, state };
   } finally {
     weights?.dispose();
+    // Every worker thread ends here, whether the run completed, stopped or failed.
+    await parallel.close();
   }
 }
 

@@ -9,10 +9,14 @@
 import { fastPathsEnabled, FAST_PATHS_ENV_VAR } from './fastPathsSwitch';
 import { activeGruKernel, FUSED_GRU_FAST_PATH, fusedGruApplies } from './fusedBidirectionalGru';
 import { gruWasmUnavailableReason } from './wasmGruKernel';
+import { activeLstmKernel, FUSED_LSTM_FAST_PATH, fusedLstmApplies } from './fusedLstm';
+import { lstmWasmUnavailableReason } from './wasmLstmKernel';
 import { disableWasmMatMulOverride, enableWasmMatMulOverride, WASM_MATMUL_FAST_PATH } from './wasmMatMulOverride';
 import { wasmGatherOverride } from './wasmGatherKernel';
 import { wasmEqualOverride } from './wasmEqualKernel';
 import { installModelFastPaths } from './modelFastPaths';
+import { FUSED_CROSS_ENTROPY_FAST_PATH, fusedCrossEntropyApplies } from './fusedCrossEntropy';
+import { activeAdamWKernel, FUSED_ADAMW_FAST_PATH, fusedAdamWApplies } from './fusedAdamW';
 
 /** The wasm kernel overrides besides the matMul one, in the order they are recorded. */
 export const WASM_KERNEL_OVERRIDES = [wasmGatherOverride, wasmEqualOverride];
@@ -42,8 +46,23 @@ export function installFastPaths(backendName: string, log: (line: string) => voi
     const why = kernel.name === 'typescript' ? gruWasmUnavailableReason() : null;
     log(`Fast path ${FUSED_GRU_FAST_PATH}: ${kernel.name} kernel${why === null ? '' : ` (${why})`}`);
   }
+  // The fused LSTM (fusedLstm.ts): like the GRU, FtLstm / FtBidirectionalLstm ask fusedLstmApplies() at each call.
+  if (fusedLstmApplies(backendName, env)) {
+    names.push(FUSED_LSTM_FAST_PATH);
+    const kernel = activeLstmKernel(env);
+    const why = kernel.name === 'typescript' ? lstmWasmUnavailableReason() : null;
+    log(`Fast path ${FUSED_LSTM_FAST_PATH}: ${kernel.name} kernel${why === null ? '' : ` (${why})`}`);
+  }
   // Transformer paths (modelFastPaths.ts): frozen Dense without weight gradients, shared-memory
   // identity/cast and in-place bias sums on wasm, fused GELU, packed tokens for HF encoders.
   names.push(...installModelFastPaths(backendName, log, env));
+  // The fused clip + AdamW step (fusedAdamW.ts): applyStep.ts asks fusedAdamWApplies() at each step.
+  if (fusedAdamWApplies(backendName, env)) {
+    names.push(FUSED_ADAMW_FAST_PATH);
+    const kernel = activeAdamWKernel(backendName, env);
+    log(`Fast path ${FUSED_ADAMW_FAST_PATH}: ${kernel.name} kernel${kernel.why === null ? '' : ` (${kernel.why})`}`);
+  }
+  // The fused cross-entropy loss (fusedCrossEntropy.ts): forward.ts's batchLoss asks at each step.
+  if (fusedCrossEntropyApplies(backendName, env)) names.push(FUSED_CROSS_ENTROPY_FAST_PATH);
   return names;
 }
