@@ -16,7 +16,7 @@ export interface CliResult {
 export interface CliRun {
   /** dist/cli.js */
   cliScript: string;
-  settings: Pick<TrainingSettings, 'backend' | 'nodePath' | 'allowSoftwareGpu' | 'fastPaths' | 'zoo'>;
+  settings: Pick<TrainingSettings, 'backend' | 'nodePath' | 'allowSoftwareGpu' | 'fastPaths' | 'cpuThreads' | 'zoo'>;
   /** Working folder of the child. */
   cwd?: string;
   /** Cancellation (a VS Code CancellationToken fits). */

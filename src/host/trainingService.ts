@@ -20,7 +20,7 @@ export interface TrainingServiceOptions {
   /** dist/worker.js */
   workerScript: string;
   storeFor(runsDir: string): RunStore;
-  settings(): Pick<TrainingSettings, 'backend' | 'concurrentRuns' | 'nodePath' | 'allowSoftwareGpu' | 'fastPaths' | 'zoo'>;
+  settings(): Pick<TrainingSettings, 'backend' | 'concurrentRuns' | 'nodePath' | 'allowSoftwareGpu' | 'fastPaths' | 'cpuThreads' | 'zoo'>;
   /** One line for the output channel. */
   log(line: string): void;
   /** Workspace trust; training refuses without it. Default: trusted. */

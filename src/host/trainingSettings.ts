@@ -18,6 +18,8 @@ export interface TrainingSettings {
   allowSoftwareGpu?: boolean;
   /** The CPU fast paths (fused recurrent ops, wasm kernels); false sets FINETUNE_FAST_PATHS=0 for workers and CLI children. Default true. */
   fastPaths?: boolean;
+  /** Training threads on the CPU backends: 0 = automatic (FINETUNE_WORKERS unset), 1 = one thread, N = N shards (FINETUNE_WORKERS=N). Default 0. */
+  cpuThreads?: number;
   /** The model cache, mirror and offline mode (FINETUNE_CACHE, FINETUNE_MODEL_MIRROR, FINETUNE_OFFLINE); set by the composition root. */
   zoo?: ModelZooSettings;
 }
@@ -25,9 +27,15 @@ export interface TrainingSettings {
 const BACKENDS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 const TECHNIQUES: readonly TechniqueName[] = ['lora', 'features', 'adapter', 'full'];
 const MAX_CONCURRENT = 16;
+const MAX_CPU_THREADS = 64;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+/** A whole number in [0, max] (0 for anything else). */
+function wholeNumber(value: unknown, max: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : 0;
 }
 
 /** Settings from raw values (as `WorkspaceConfiguration.get` returns them); bad values fall back to defaults. */
@@ -41,6 +49,7 @@ export function parseTrainingSettings(get: (key: string) => unknown): TrainingSe
     defaultTechnique: oneOf(get('defaultTechnique'), TECHNIQUES, 'lora'),
     allowSoftwareGpu: get('allowSoftwareGpu') === true,
     fastPaths: get('fastPaths') !== false,
+    cpuThreads: wholeNumber(get('cpuThreads'), MAX_CPU_THREADS),
   };
 }
 

@@ -13,11 +13,11 @@ import { runRefOf, runRefsOf, checkpointRefOf } from '../../../src/host/commands
 import { tempDir } from '../helpers/fixtures';
 
 test('settings: defaults and clamping of bad values', () => {
-  assert.deepEqual(parseTrainingSettings(() => undefined), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false, fastPaths: true });
-  const values: Record<string, unknown> = { backend: 'wasm', concurrentRuns: 40, nodePath: ' /usr/bin/node ', defaultTechnique: 'features', allowSoftwareGpu: true, fastPaths: false };
-  assert.deepEqual(parseTrainingSettings((k) => values[k]), { backend: 'wasm', concurrentRuns: 16, nodePath: '/usr/bin/node', defaultTechnique: 'features', allowSoftwareGpu: true, fastPaths: false });
-  const bad: Record<string, unknown> = { backend: 'tpu', concurrentRuns: 0, nodePath: 3, defaultTechnique: 'magic', allowSoftwareGpu: 'yes', fastPaths: 'no' };
-  assert.deepEqual(parseTrainingSettings((k) => bad[k]), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false, fastPaths: true });
+  assert.deepEqual(parseTrainingSettings(() => undefined), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false, fastPaths: true, cpuThreads: 0 });
+  const values: Record<string, unknown> = { backend: 'wasm', concurrentRuns: 40, nodePath: ' /usr/bin/node ', defaultTechnique: 'features', allowSoftwareGpu: true, fastPaths: false, cpuThreads: 2 };
+  assert.deepEqual(parseTrainingSettings((k) => values[k]), { backend: 'wasm', concurrentRuns: 16, nodePath: '/usr/bin/node', defaultTechnique: 'features', allowSoftwareGpu: true, fastPaths: false, cpuThreads: 2 });
+  const bad: Record<string, unknown> = { backend: 'tpu', concurrentRuns: 0, nodePath: 3, defaultTechnique: 'magic', allowSoftwareGpu: 'yes', fastPaths: 'no', cpuThreads: 2.5 };
+  assert.deepEqual(parseTrainingSettings((k) => bad[k]), { backend: 'auto', concurrentRuns: 1, nodePath: '', defaultTechnique: 'lora', allowSoftwareGpu: false, fastPaths: true, cpuThreads: 0 });
 });
 
 test('engine launch: VS Code runtime as node, or the configured node; backend as FINETUNE_BACKEND', () => {
@@ -42,6 +42,13 @@ test('engine launch: fineTune.fastPaths off sets FINETUNE_FAST_PATHS=0 for the c
   // What the worker then sees: the fast paths switched off.
   assert.equal(fastPathsEnabled({ ...launch.env }), false);
   assert.equal(fastPathsEnabled(engineLaunchFor('/x/worker.js', parseTrainingSettings(() => undefined), '/e').env ?? {}), true);
+});
+
+test('engine launch: fineTune.cpuThreads N ≥ 1 sets FINETUNE_WORKERS=N; 0 (automatic) leaves it unset', () => {
+  assert.deepEqual(engineLaunchFor('/x/worker.js', { backend: 'auto', nodePath: '', cpuThreads: 1 }, '/e').env, { FINETUNE_WORKERS: '1' });
+  assert.deepEqual(engineLaunchFor('/x/worker.js', { backend: 'auto', nodePath: '', cpuThreads: 4 }, '/e').env, { FINETUNE_WORKERS: '4' });
+  assert.deepEqual(engineLaunchFor('/x/worker.js', { backend: 'auto', nodePath: '', cpuThreads: 0 }, '/e').env, {});
+  assert.deepEqual(engineLaunchFor('/x/worker.js', parseTrainingSettings((k) => (k === 'cpuThreads' ? -3 : undefined)), '/e').env, {});
 });
 
 test('worker exit reasons: code or signal, and the last stderr lines', () => {
