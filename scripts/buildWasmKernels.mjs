@@ -14,6 +14,7 @@ export const WASM_KERNELS = [
   { source: 'src/engine/backends/fastPaths/wasm/gruKernel.c', output: 'dist/wasm/gruKernel.wasm' },
   { source: 'src/engine/backends/fastPaths/wasm/geluKernel.c', output: 'dist/wasm/geluKernel.wasm' },
   { source: 'src/engine/backends/fastPaths/wasm/lstmKernel.c', output: 'dist/wasm/lstmKernel.wasm' },
+  { source: 'src/engine/backends/fastPaths/wasm/attentionKernel.c', output: 'dist/wasm/attentionKernel.wasm' },
   // Runs on tfjs-wasm's own memory (wasmAdamWKernel.ts): imports it instead of defining one.
   { source: 'src/engine/backends/fastPaths/wasm/adamwKernel.c', output: 'dist/wasm/adamwKernel.wasm', flags: ['-Wl,--import-memory'] },
 ];

@@ -9,7 +9,10 @@
 //                                 (wasm: only with the wasm SIMD kernel built; cpu: TypeScript);
 //   hf-packed-tokens              packedTokens.ts, src/engine/models/hf/hfPacking.ts: Hugging Face
 //                                 encoders compute only the real tokens of a padded batch
-//                                 (wasm and cpu).
+//                                 (wasm and cpu);
+//   fused-attention               fusedSelfAttention.ts: HfSelfAttention as one op with a hand-written
+//                                 gradient (cpu; wasm only with the wasm SIMD kernel built, and
+//                                 only for small attentions, where it measured faster).
 // installModelFastPaths is meant to be called by installFastPaths (which owns the run's record):
 // with the fast paths off (FINETUNE_FAST_PATHS=0) it removes them all and returns no names.
 
@@ -21,6 +24,7 @@ import { disableFusedGelu, enableFusedGelu, FUSED_GELU_FAST_PATH, fusedGeluUnava
 import { wasmSharedCastOverride, wasmSharedIdentityOverride } from './wasmSharedIdentity';
 import { wasmSumOverride } from './wasmSumKernel';
 import type { WasmKernelOverride } from './wasmKernelOverride';
+import { disableFusedAttention, enableFusedAttention, FUSED_ATTENTION_FAST_PATH, fusedAttentionUnavailableReason } from './fusedSelfAttention';
 
 /** The wasm kernel overrides of this module, in the order they are recorded. */
 export const MODEL_WASM_OVERRIDES: readonly WasmKernelOverride[] = [wasmSharedIdentityOverride, wasmSharedCastOverride, wasmSumOverride];
@@ -30,6 +34,7 @@ export function disableModelFastPaths(): void {
   disableFrozenDense();
   disableFusedGelu();
   disablePackedTokens();
+  disableFusedAttention();
   for (const o of MODEL_WASM_OVERRIDES) o.disable();
 }
 
@@ -63,5 +68,13 @@ export function installModelFastPaths(backendName: string, log: (line: string) =
     enablePackedTokens();
     names.push(PACKED_TOKENS_FAST_PATH);
   } else disablePackedTokens();
+  const attention = fusedAttentionUnavailableReason(backendName, env);
+  if (attention === null) {
+    enableFusedAttention();
+    names.push(FUSED_ATTENTION_FAST_PATH);
+  } else {
+    disableFusedAttention();
+    if (backendName === 'wasm') log(`Fast path ${FUSED_ATTENTION_FAST_PATH} not installed: ${attention}`);
+  }
   return names;
 }

@@ -9,11 +9,23 @@
 // as [batch, longest, hidden] (zeros beyond each example's length, masked as keys like padding),
 // attended as above on that shorter sequence, and packed back; the dropout mask is the padded
 // one's top-left corner.
+// Fast path 'fused-attention' (src/engine/backends/fastPaths/fusedSelfAttention.ts): on wasm and cpu
+// the attention runs as one op with a hand-written gradient; the dropout multiplier is drawn with
+// the same seeded ops tf.dropout uses and handed to it, so both paths drop the same units.
 
 import * as tf from '@tensorflow/tfjs';
 import type { Kwargs, LayerArgs } from '../../techniques/tfjsTypes';
 import { dropoutActive, dropoutMultiplier, seededDropout } from './hfDropout';
 import { packedLayoutOf, packRows, unpackRows, type PackedLayout } from './hfPacking';
+import { fusedAttentionApplies, fusedSelfAttention } from '../../backends/fastPaths/fusedSelfAttention';
+
+/** Attention-probability dropout, as the stock path applies it and as the multiplier the fused op takes. */
+interface AttentionDropout {
+  /** probs with dropout applied (or probs itself when inactive). */
+  apply(probs: tf.Tensor): tf.Tensor;
+  /** The multiplier apply() uses, [batch, heads, seq, seq], or null when inactive. */
+  multiplier(shape: [number, number, number, number]): tf.Tensor4D | null;
+}
 
 export interface HfSelfAttentionArgs extends LayerArgs {
   /** Number of heads; must divide the hidden width. */
@@ -72,19 +84,28 @@ export class HfSelfAttention extends tf.layers.Layer {
       const [q, k, v, ids] = inputs;
       const layout = packedLayoutOf(kwargs);
       if (layout !== null) return this.packed(q, k, v, ids, layout, kwargs);
-      return this.attend(q, k, v, ids, (probs) => seededDropout(probs, this.attentionDropout, this.name, kwargs));
+      return this.attend(q, k, v, ids, {
+        apply: (probs) => seededDropout(probs, this.attentionDropout, this.name, kwargs),
+        multiplier: (shape) =>
+          dropoutActive(this.attentionDropout, kwargs) ? (dropoutMultiplier(shape, this.attentionDropout, this.name, kwargs) as tf.Tensor4D) : null,
+      });
     });
   }
 
   /** The attention over q, k, v [batch, seq, hidden] with padding taken from ids [batch, seq]. */
-  private attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, ids: tf.Tensor, dropout: (probs: tf.Tensor) => tf.Tensor): tf.Tensor {
+  private attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, ids: tf.Tensor, dropout: AttentionDropout): tf.Tensor {
     const [batch, seq, hidden] = q.shape;
     const d = hidden / this.numHeads;
+    if (q.dtype === 'float32' && k.dtype === 'float32' && v.dtype === 'float32' && fusedAttentionApplies({ batch, seq, heads: this.numHeads, headDim: d })) {
+      const keyBias = tf.mul(tf.cast(tf.equal(ids, tf.scalar(this.padTokenId, ids.dtype)), 'float32'), MASKED_SCORE) as tf.Tensor2D;
+      const multiplier = dropout.multiplier([batch, this.numHeads, seq, seq]);
+      return fusedSelfAttention(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D, keyBias, multiplier, this.numHeads);
+    }
     const heads = (x: tf.Tensor): tf.Tensor => tf.transpose(tf.reshape(x, [batch, seq, this.numHeads, d]), [0, 2, 1, 3]);
     const scores = tf.mul(tf.matMul(heads(q) as tf.Tensor4D, heads(k) as tf.Tensor4D, false, true), 1 / Math.sqrt(d));
     const padded = tf.cast(tf.equal(ids, tf.scalar(this.padTokenId, ids.dtype)), 'float32');
     const bias = tf.reshape(tf.mul(padded, MASKED_SCORE), [batch, 1, 1, seq]);
-    const probs = dropout(tf.softmax(tf.add(scores, bias)));
+    const probs = dropout.apply(tf.softmax(tf.add(scores, bias)));
     const context = tf.matMul(probs as tf.Tensor4D, heads(v) as tf.Tensor4D);
     return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch, seq, hidden]);
   }
@@ -93,10 +114,17 @@ export class HfSelfAttention extends tf.layers.Layer {
   private packed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, ids: tf.Tensor, layout: PackedLayout, kwargs: Kwargs): tf.Tensor {
     const { batch, seq, maxLength } = layout;
     const shortIds = tf.slice(ids, [0, 0], [batch, maxLength]);
-    const dropout = (probs: tf.Tensor): tf.Tensor => {
-      if (!dropoutActive(this.attentionDropout, kwargs)) return probs;
+    const multiplier = (): tf.Tensor4D | null => {
+      if (!dropoutActive(this.attentionDropout, kwargs)) return null;
       const full = dropoutMultiplier([batch, this.numHeads, seq, seq], this.attentionDropout, this.name, kwargs);
-      return tf.mul(probs, tf.slice(full, [0, 0, 0, 0], [batch, this.numHeads, maxLength, maxLength]));
+      return tf.slice(full as tf.Tensor4D, [0, 0, 0, 0], [batch, this.numHeads, maxLength, maxLength]);
+    };
+    const dropout: AttentionDropout = {
+      apply: (probs) => {
+        const m = multiplier();
+        return m === null ? probs : tf.mul(probs, m);
+      },
+      multiplier,
     };
     const context = this.attend(unpackRows(q, layout), unpackRows(k, layout), unpackRows(v, layout), shortIds, dropout);
     return packRows(context, layout);
