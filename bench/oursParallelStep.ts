@@ -4,7 +4,9 @@
 // computed on one thread (workers 1) or summed over `workers` shards by the worker pool
 // (src/engine/training/parallel/workerPool.ts: the main thread + workers−1 worker threads).
 // `npm run bench -- --only mlp-256-512-512-10/full --workers 2` (and --workers 1 for the same
-// code on one thread) measure the speed-up.
+// code on one thread) measure the speed-up. The line's `threadTimes` gives, per thread and step, the
+// ms on a core and the ms waiting for one (parallel/threadTimes.ts): what each thread costs, apart
+// from the load other processes put on the machine.
 
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/engine/backends/selectBackend';
@@ -17,6 +19,7 @@ import { batchLoss, forward, type ModelPair } from '../src/engine/training/forwa
 import type { LabelCodec } from '../src/engine/training/labels';
 import { trainableVariables } from '../src/engine/training/trainer';
 import { WorkerPool } from '../src/engine/training/parallel/workerPool';
+import { perStep, readThreadTimes, type ThreadTimes } from '../src/engine/training/parallel/threadTimes';
 import { STEP_SHAPES, type StepCase } from './benchCases';
 import type { OursResult } from './oursRunCase';
 import { StepClock } from './stepClock';
@@ -31,7 +34,7 @@ function mlpPair(): ModelPair {
   return { base: tf.model({ inputs: inp, outputs: h }), head: tf.model({ inputs: featuresIn, outputs: out }) };
 }
 
-export async function runOursParallelStepCase(c: StepCase, backendName: 'wasm' | 'cpu', workers: number): Promise<OursResult> {
+export async function runOursParallelStepCase(c: StepCase, backendName: 'wasm' | 'cpu', workers: number): Promise<OursResult & { threadTimes: { main: ThreadTimes | null; workers: (ThreadTimes | null)[] } }> {
   if (c.shape !== 'mlp') throw new Error(`--workers runs the mlp step case only, not ${c.name}`);
   const backend = await selectBackend(backendName, () => undefined);
   registerSegmentSumKernels();
@@ -48,8 +51,12 @@ export async function runOursParallelStepCase(c: StepCase, backendName: 'wasm' |
   const pool = workers > 1 ? await WorkerPool.start({ participants: workers, backend: backend.name === 'cpu' ? 'cpu' : 'wasm', models, throughBase: true, codec, classWeights: null, x, y, vars }) : null;
   const clock = new StepClock(c.warmup + 1);
   clock.step(0);
+  const times = (): { main: ThreadTimes | null; workers: (ThreadTimes | null)[] } => pool?.threadTimes() ?? { main: readThreadTimes(), workers: [] };
+  let first = times();
+  let last = first;
   try {
     for (let i = 0; i < c.warmup + c.steps; i++) {
+      if (i === c.warmup) first = times();
       let lossValue: tf.Scalar;
       if (pool !== null) {
         const shared = await pool.step(rows, i);
@@ -69,9 +76,12 @@ export async function runOursParallelStepCase(c: StepCase, backendName: 'wasm' |
       lossValue.dispose();
       clock.step(0);
     }
+    last = times();
   } finally {
     await pool?.close();
   }
+  // Per thread and step: ms on a core (runMs) and ms runnable but waiting for one (waitMs, other processes' load).
+  const threadTimes = { main: perStep(first.main, last.main, c.steps), workers: last.workers.map((t, k) => perStep(first.workers[k] ?? null, t, c.steps)) };
   return {
     bench: c.name,
     side: 'ours',
@@ -82,6 +92,7 @@ export async function runOursParallelStepCase(c: StepCase, backendName: 'wasm' |
     batchSize: batch,
     ...clock.timings(batch),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    threadTimes,
     trainableParams: vars.reduce((n, v) => n + v.variable.size, 0),
     shape: { input, classes, trainRows: batch, valRows: 0 },
   };

@@ -52,6 +52,13 @@ async function comparePool(models: ModelPair, x: tf.Tensor2D, y: tf.Tensor2D, ro
     assert.deepEqual([...result.grads.keys()], [...reference.grads.keys()]);
     for (const [name, g] of reference.grads) assertClose(result.grads.get(name)?.dataSync() ?? [], g, name);
     for (const g of result.grads.values()) g.dispose();
+    if (process.platform === 'linux' && rows.length >= 2) {
+      // The worker thread reports its own scheduler times (bench: time on a core vs waiting for one).
+      const times = pool.threadTimes();
+      assert.ok((times.main?.runMs ?? 0) > 0, JSON.stringify(times));
+      assert.equal(times.workers.length, 1);
+      assert.ok((times.workers[0]?.runMs ?? 0) > 0, JSON.stringify(times));
+    }
   } finally {
     await pool.close();
   }

@@ -5,6 +5,7 @@
 // the messages of a step.
 
 import type { LabelCodec } from '../labels';
+import type { ThreadTimes } from './threadTimes';
 
 /** A Layers model as tfjs saves it, with its weights in one buffer. */
 export interface ModelArtifactsMessage {
@@ -72,6 +73,8 @@ export interface StepDoneMessage {
   loss: number;
   /** Per slot: whether the loss reached the variable (false: no gradient, the region is zeros). */
   present: boolean[];
+  /** The worker thread's run and wait times so far, at the end of this step (null off Linux). */
+  times: ThreadTimes | null;
 }
 
 export interface FailedMessage {

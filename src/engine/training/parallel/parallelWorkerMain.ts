@@ -16,6 +16,7 @@ import type { InitMessage, MainToWorker, StepMessage, WorkerToMain } from './par
 import { pairFromMessages } from './replicaModels';
 import { shardGradients } from './shardGradients';
 import { assignWeights, writeGradients } from './sharedWeights';
+import { readThreadTimes } from './threadTimes';
 import type { ModelPair } from '../forward';
 
 interface Replica {
@@ -88,7 +89,7 @@ function step(replica: Replica, message: StepMessage): void {
     try {
       const present = writeGradients(grads, init.slots, init.gradients);
       const loss = value.dataSync()[0];
-      send({ type: 'stepDone', id: message.id, loss, present });
+      send({ type: 'stepDone', id: message.id, loss, present, times: readThreadTimes() });
     } finally {
       value.dispose();
       for (const g of grads.values()) g.dispose();

@@ -13,6 +13,7 @@ import { modelToMessage } from './replicaModels';
 import { lossDenominator, planShards } from './shardPlan';
 import { shardGradients } from './shardGradients';
 import { layoutSlots, publishWeights, sharedFloats, tensorFromShared, totalValues } from './sharedWeights';
+import { readThreadTimes, type ThreadTimes } from './threadTimes';
 import { startWorkerThread } from './workerScript';
 
 export interface PoolOptions {
@@ -84,6 +85,8 @@ export class WorkerPool {
   private closed = false;
   /** The slowest step seen, ms: the watchdog waits 30 times that, at least a minute. */
   private slowestStepMs = 0;
+  /** Each worker thread's run and wait times as its last step reported them. */
+  private readonly workerTimes: (ThreadTimes | null)[] = [];
 
   private constructor(
     private readonly options: PoolOptions,
@@ -97,6 +100,11 @@ export class WorkerPool {
 
   get participants(): number {
     return this.threads.length + 1;
+  }
+
+  /** Run and wait times of the calling (main) thread now and of each worker thread after its last step (bench). */
+  threadTimes(): { main: ThreadTimes | null; workers: (ThreadTimes | null)[] } {
+    return { main: readThreadTimes(), workers: this.threads.map((_, i) => this.workerTimes[i] ?? null) };
   }
 
   static async start(options: PoolOptions): Promise<WorkerPool> {
@@ -253,7 +261,10 @@ export class WorkerPool {
     try {
       const done = await Promise.all(answers);
       let loss = own.value.dataSync()[0];
-      for (const d of done) loss += d.loss;
+      done.forEach((d, k) => {
+        loss += d.loss;
+        this.workerTimes[k] = d.times;
+      });
       // Summed on the backend (SIMD on wasm): the workers' regions are copied in, then one addN.
       const grads = new Map<string, tf.Tensor>();
       slots.forEach((s, i) => {
