@@ -1,16 +1,26 @@
-// node --import tsx bench/matMulMicro.ts: tf.matMul on tfjs-wasm,
-// stock kernel against the wasm-transposed-matmul fast path, for the four transpose combinations
-// and batched shapes. One JSON line per shape and combination: median CPU ms per call and GFLOP/s
-// of each, the speed-up, and the route the fast path took. A benchmark, not a test.
+// node --import tsx bench/matMulMicro.ts [--quick]: tf.matMul on tfjs-wasm, stock kernel against
+// the wasm-transposed-matmul fast path, for the four transpose combinations and batched shapes:
+// the fast path with our GEMM (gemmMatMul.ts) and without it (its XNNPACK re-route,
+// FINETUNE_WASM_GEMM=0). One JSON line per shape and combination: median CPU ms per call and
+// GFLOP/s of each, the speed-ups, and the route the fast path takes. --quick: fewer shapes and
+// rounds. A benchmark, not a test.
 
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { planMatMul } from '../src/engine/backends/fastPaths/matMulPlan';
+import { gemmRoute, setWasmGemmEnabled } from '../src/engine/backends/fastPaths/gemmMatMul';
 import { disableWasmMatMulOverride, enableWasmMatMulOverride } from '../src/engine/backends/fastPaths/wasmMatMulOverride';
 
 /** [a, b] as the untransposed product; each combination transposes the last two axes as asked. */
 const SHAPES: Array<[number[], number[]]> = [
+  // Training shapes: the MLP 256-512-512-10 at batch 64, a BERT-mini layer at 1024 tokens, a small step.
+  [[64, 512], [512, 512]],
+  [[64, 256], [256, 512]],
+  [[8, 256], [256, 256]],
+  [[1024, 256], [256, 256]],
+  [[1024, 256], [256, 1024]],
+  [[64, 512], [512, 10]],
   [[32, 10], [10, 64]],
   [[32, 32], [32, 32]],
   [[32, 64], [64, 64]],
@@ -70,10 +80,12 @@ function timeMatMul(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean, repeat
   return median(rounds);
 }
 
+const QUICK = process.argv.includes('--quick');
+
 async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
-  const repeats = 7;
+  const repeats = QUICK ? 3 : 7;
   // Warm up the JIT and the kernels so the first shape is timed like the others.
   const [wa, wb] = [tf.randomNormal([64, 64]), tf.randomNormal([64, 64])];
   assert(enableWasmMatMulOverride() === null);
@@ -84,7 +96,7 @@ async function main(): Promise<void> {
   disableWasmMatMulOverride();
   warm();
   tf.dispose([wa, wb]);
-  for (const [aBase, bBase] of SHAPES) {
+  for (const [aBase, bBase] of QUICK ? SHAPES.slice(0, 6) : SHAPES) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
         const aShape = ta ? swapLast(aBase) : aBase;
@@ -92,10 +104,14 @@ async function main(): Promise<void> {
         const a = tf.randomNormal(aShape);
         const b = tf.randomNormal(bShape);
         const plan = planMatMul(aShape, bShape, ta, tb);
+        const gemm = gemmRoute(a, tf.add(b, 0), ta, tb) !== null;
         disableWasmMatMulOverride();
         const stockMs = timeMatMul(a, b, ta, tb, repeats);
         const reason = enableWasmMatMulOverride();
         if (reason !== null) throw new Error(reason);
+        setWasmGemmEnabled(false);
+        const rerouteMs = timeMatMul(a, b, ta, tb, repeats);
+        setWasmGemmEnabled(true);
         const fastMs = timeMatMul(a, b, ta, tb, repeats);
         disableWasmMatMulOverride();
         const d = plan.dims;
@@ -107,12 +123,15 @@ async function main(): Promise<void> {
             b: bShape,
             transposeA: ta,
             transposeB: tb,
-            route: plan.route,
+            route: gemm ? 'gemm' : plan.route,
             stockMs: Math.round(stockMs * 1000) / 1000,
+            rerouteMs: Math.round(rerouteMs * 1000) / 1000,
             fastMs: Math.round(fastMs * 1000) / 1000,
             stockGflops: gflops(stockMs),
+            rerouteGflops: gflops(rerouteMs),
             fastGflops: gflops(fastMs),
             speedup: Math.round((stockMs / fastMs) * 100) / 100,
+            vsReroute: Math.round((rerouteMs / fastMs) * 100) / 100,
           }),
         );
         a.dispose();

@@ -17,6 +17,8 @@ export const WASM_KERNELS = [
   { source: 'src/engine/backends/fastPaths/wasm/attentionKernel.c', output: 'dist/wasm/attentionKernel.wasm' },
   // Runs on tfjs-wasm's own memory (wasmAdamWKernel.ts): imports it instead of defining one.
   { source: 'src/engine/backends/fastPaths/wasm/adamwKernel.c', output: 'dist/wasm/adamwKernel.wasm', flags: ['-Wl,--import-memory'] },
+  // The float32 GEMM of the matMul kernels (wasmGemmKernel.ts): also on tfjs-wasm's own memory.
+  { source: 'src/engine/backends/fastPaths/wasm/gemmKernel.c', output: 'dist/wasm/gemmKernel.wasm', flags: ['-Wl,--import-memory'] },
 ];
 
 const FLAGS = [

@@ -9,7 +9,7 @@ import { FUSED_GRU_FAST_PATH } from '../../../src/engine/backends/fastPaths/fuse
 import { matMulRouteCounts } from '../../../src/engine/backends/fastPaths/transposedMatMulKernel';
 import { createPrinter } from '../../../src/cli/progressPrinter';
 
-const rerouted = (): number => matMulRouteCounts.single + matMulRouteCounts.fold + matMulRouteCounts.split;
+const rerouted = (): number => matMulRouteCounts.single + matMulRouteCounts.fold + matMulRouteCounts.split + matMulRouteCounts.gemm;
 
 const CHOICES = { technique: 'full', model: 'mlp', backend: 'wasm', epochs: 2, batchSize: 16, split: { validation: 0.2, test: 0.2 } } as const;
 

@@ -1,4 +1,4 @@
-import { test, before, afterEach } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -9,6 +9,7 @@ import {
   WASM_MATMUL_FAST_PATH,
 } from '../../../src/engine/backends/fastPaths/wasmMatMulOverride';
 import { matMulRouteCounts } from '../../../src/engine/backends/fastPaths/transposedMatMulKernel';
+import { setWasmGemmEnabled } from '../../../src/engine/backends/fastPaths/gemmMatMul';
 import { installFastPaths } from '../../../src/engine/backends/fastPaths/installFastPaths';
 import { FAST_PATHS_ENV_VAR } from '../../../src/engine/backends/fastPaths/fastPathsSwitch';
 import { FUSED_GRU_FAST_PATH } from '../../../src/engine/backends/fastPaths/fusedBidirectionalGru';
@@ -84,7 +85,12 @@ const GRAD_CASES = CASES.filter(([a, b]) => a.length === b.length && a.slice(0, 
 before(async () => {
   assert.ok(await tf.setBackend('wasm'), 'wasm initializes');
   await tf.ready();
+  // These tests cover the XNNPACK re-route, the route taken where the GEMM kernel is not built
+  // (the GEMM route has its own tests: fastPathsGemm*.test.ts).
+  setWasmGemmEnabled(false);
 });
+
+after(() => setWasmGemmEnabled(true));
 
 afterEach(() => disableWasmMatMulOverride());
 

@@ -13,6 +13,8 @@ import { activeLstmKernel, FUSED_LSTM_FAST_PATH, fusedLstmApplies } from './fuse
 import { lstmWasmUnavailableReason } from './wasmLstmKernel';
 import { disableWasmMatMulOverride, enableWasmMatMulOverride, WASM_MATMUL_FAST_PATH } from './wasmMatMulOverride';
 import { wasmGatherOverride } from './wasmGatherKernel';
+import { WASM_GEMM_ENV_VAR, wasmGemmEnabled } from './gemmMatMul';
+import { gemmWasmUnavailableReason } from './wasmGemmKernel';
 import { wasmEqualOverride } from './wasmEqualKernel';
 import { installModelFastPaths } from './modelFastPaths';
 import { FUSED_CROSS_ENTROPY_FAST_PATH, fusedCrossEntropyApplies } from './fusedCrossEntropy';
@@ -32,8 +34,12 @@ export function installFastPaths(backendName: string, log: (line: string) => voi
   const names: string[] = [];
   if (backendName === 'wasm') {
     const reason = enableWasmMatMulOverride();
-    if (reason === null) names.push(WASM_MATMUL_FAST_PATH);
-    else log(`Fast path ${WASM_MATMUL_FAST_PATH} not installed: ${reason}`);
+    if (reason === null) {
+      names.push(WASM_MATMUL_FAST_PATH);
+      // Our GEMM (gemmMatMul.ts) where built, else the XNNPACK re-route.
+      const why = wasmGemmEnabled() ? gemmWasmUnavailableReason() : `${WASM_GEMM_ENV_VAR}=0`;
+      log(`Fast path ${WASM_MATMUL_FAST_PATH}: ${why === null ? 'wasm GEMM kernel' : `XNNPACK re-route (${why})`}`);
+    } else log(`Fast path ${WASM_MATMUL_FAST_PATH} not installed: ${reason}`);
     for (const o of WASM_KERNEL_OVERRIDES) {
       const why = o.enable();
       if (why === null) names.push(o.name);

@@ -1,6 +1,10 @@
-// A BatchMatMul kernel for tfjs-wasm that reaches XNNPACK for transposed and batched matMuls.
+// A BatchMatMul kernel for tfjs-wasm: our GEMM where it pays, else XNNPACK for transposed and
+// batched matMuls.
 //
-// It wraps the stock kernel function: following planMatMul, it transposes the transposed
+// First choice (gemmMatMul.ts): our own WebAssembly GEMM on tfjs's heap, which reads transposed and
+// batched operands in place and packs panels of its own, when gemmRoute says so (kernel built, shape
+// large enough, b not a reused constant that XNNPACK has cached). Otherwise it wraps the stock
+// kernel function: following planMatMul, it transposes the transposed
 // operand(s) with the backend's own Transpose kernel, folds or splits the batch, and calls the
 // stock kernel with transposeA = transposeB = false on unbatched operands, which tfjs-wasm runs
 // through XNNPACK. Same arithmetic (float32 dot products, summation order aside), same output
@@ -9,13 +13,14 @@
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { planMatMul } from './matMulPlan';
 import type { MatMulDims } from './matMulPlan';
+import { gemmKernelOf, gemmRoute, runGemm } from './gemmMatMul';
 import { copyEntry, isWasmHeapBackend, viewAs, writeEntry } from './wasmHeap';
 import type { WasmHeapBackend } from './wasmHeap';
 
 type Backend = WasmHeapBackend & KernelBackend;
 
 /** Counts of each route taken, for benchmarks and tests. */
-export const matMulRouteCounts = { stock: 0, single: 0, fold: 0, split: 0 };
+export const matMulRouteCounts = { stock: 0, single: 0, fold: 0, split: 0, gemm: 0 };
 
 function single(result: TensorInfo | TensorInfo[]): TensorInfo {
   if (Array.isArray(result)) throw new Error('BatchMatMul: expected one output');
@@ -83,6 +88,12 @@ export function makeFastBatchMatMul(stock: KernelFunc, transpose: KernelFunc): K
     }
     const transposeA = attrs?.['transposeA'] === true;
     const transposeB = attrs?.['transposeB'] === true;
+    const gemm = gemmKernelOf(backend);
+    const gemmDims = gemm === null ? null : gemmRoute(a, b, transposeA, transposeB);
+    if (gemm !== null && gemmDims !== null) {
+      matMulRouteCounts.gemm++;
+      return runGemm(backend, gemm, a, b, transposeA, transposeB, gemmDims, null, false);
+    }
     const plan = planMatMul(a.shape, b.shape, transposeA, transposeB);
     matMulRouteCounts[plan.route]++;
     if (plan.route === 'stock' || plan.dims === null) return stock(args);

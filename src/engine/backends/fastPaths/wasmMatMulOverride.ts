@@ -1,4 +1,5 @@
-// Installs and removes the fast BatchMatMul kernel (transposedMatMulKernel.ts) on the 'wasm' backend.
+// Installs and removes the fast BatchMatMul kernel (transposedMatMulKernel.ts) on the 'wasm' backend,
+// and with it the fast _FusedMatMul (wasmGemmFusedMatMul.ts): both run our GEMM where it pays.
 //
 // It replaces a kernel of tfjs-backend-wasm by wrapping the stock kernel function, so it is pinned
 // to the version it was written and tested against: on any other tfjs-core or tfjs-backend-wasm
@@ -9,6 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { makeFastBatchMatMul } from './transposedMatMulKernel';
+import { makeGemmFusedMatMul } from './wasmGemmFusedMatMul';
+import { wasmKernelOverride } from './wasmKernelOverride';
+import type { WasmKernelOverride } from './wasmKernelOverride';
 
 /** The name the run records for this fast path. */
 export const WASM_MATMUL_FAST_PATH = 'wasm-transposed-matmul';
@@ -21,6 +25,13 @@ const BACKEND = 'wasm';
 
 let stockConfig: KernelConfig | null = null;
 let fastConfig: KernelConfig | null = null;
+let fusedOverride: WasmKernelOverride | null = null;
+
+/** The _FusedMatMul override (created on first use: wasmKernelOverride.ts imports this module). */
+function fusedMatMulOverride(): WasmKernelOverride {
+  fusedOverride ??= wasmKernelOverride(`${WASM_MATMUL_FAST_PATH}/_FusedMatMul`, '_FusedMatMul', makeGemmFusedMatMul);
+  return fusedOverride;
+}
 
 export interface TfjsVersions {
   core: string;
@@ -71,11 +82,15 @@ export function enableWasmMatMulOverride(versions: TfjsVersions = loadedTfjsVers
   tf.registerKernel(config);
   stockConfig = stock;
   fastConfig = config;
+  // Dense layers' forward: without it only backward matMuls would use the GEMM. Its own refusal
+  // (no stock _FusedMatMul registered) leaves the BatchMatMul override in place.
+  fusedMatMulOverride().enable(versions);
   return null;
 }
 
 /** Restores the stock kernel config (no-op when the override is not installed). */
 export function disableWasmMatMulOverride(): void {
+  fusedOverride?.disable();
   if (!isWasmMatMulOverrideEnabled() || stockConfig === null) return;
   tf.unregisterKernel(KERNEL, BACKEND);
   tf.registerKernel(stockConfig);
