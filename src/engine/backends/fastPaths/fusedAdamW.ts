@@ -37,6 +37,7 @@ import { isCpuBackendLike, readCpuFloat32, type CpuBackendLike } from './fusedAd
 import { adamwWasmKernelFor, adamwWasmUnavailableReason, tfjsWasmMemory, type AdamWScalars } from './wasmAdamWKernel';
 import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
 import { loadedTfjsVersions, PINNED_TFJS_VERSION, type TfjsVersions } from './wasmMatMulOverride';
+import type { AdamWStepScalars } from '../../training/optimizerTypes';
 
 /** The name the run records for this fast path. */
 export const FUSED_ADAMW_FAST_PATH = 'fused-adamw';
@@ -148,16 +149,8 @@ export function adamwUpdate(
 }
 
 /** The optimizer's hyperparameters of one step, as the kernel's attributes take them. */
-export interface ClipAdamWStep {
+export interface ClipAdamWStep extends AdamWStepScalars {
   clipNorm: number;
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  biasCorrection1: number;
-  biasCorrection2: number;
-  /** lr · weightDecay (applied to the variables whose `decay` is true). */
-  decayRate: number;
 }
 
 /** One updated variable: its value, moments and (float32) gradient, and whether it decays. */

@@ -9,7 +9,7 @@
 // tfjs autodiff through the op's gradient with respect to the projections.
 
 import * as tf from '@tensorflow/tfjs';
-import { fastPathsEnabled } from './fastPathsSwitch';
+import { FUSED_RECURRENCE_BACKENDS, fusedRecurrenceApplies, pickRecurrenceKernel, recurrenceFloat32Data } from './fusedRecurrenceOp';
 import { typescriptGruKernel } from './gruRecurrence';
 import type { GruKernel, GruOptions } from './gruRecurrence';
 import { gruWasmKernel } from './wasmGruKernel';
@@ -18,14 +18,14 @@ import { gruWasmKernel } from './wasmGruKernel';
 export const FUSED_GRU_FAST_PATH = 'fused-bidirectional-gru';
 
 /** Backends whose tensors live in this process's memory (or its wasm heap). */
-export const FUSED_GRU_BACKENDS: readonly string[] = ['wasm', 'cpu'];
+export const FUSED_GRU_BACKENDS: readonly string[] = FUSED_RECURRENCE_BACKENDS;
 
 /** Calls of the fused op's forward and backward passes, for tests and benchmarks. */
 export const fusedGruCounts = { forward: 0, backward: 0 };
 
 /** True when FtBidirectionalGru should use the fused op on `backendName` (default: the active backend). */
 export function fusedGruApplies(backendName: string = tf.getBackend(), env: NodeJS.ProcessEnv = process.env): boolean {
-  return FUSED_GRU_BACKENDS.includes(backendName) && fastPathsEnabled(env);
+  return fusedRecurrenceApplies(FUSED_GRU_BACKENDS, backendName, env);
 }
 
 /** FINETUNE_GRU_KERNEL=ts picks the TypeScript kernel even where the wasm one is built (benchmarks, tests). */
@@ -33,14 +33,11 @@ export const GRU_KERNEL_ENV_VAR = 'FINETUNE_GRU_KERNEL';
 
 /** The kernel the fused op runs: the wasm SIMD one when built and loadable, else the TypeScript one. */
 export function activeGruKernel(env: NodeJS.ProcessEnv = process.env): GruKernel {
-  if (env[GRU_KERNEL_ENV_VAR]?.trim().toLowerCase() === 'ts') return typescriptGruKernel;
-  return gruWasmKernel() ?? typescriptGruKernel;
+  return pickRecurrenceKernel<GruKernel>(env, GRU_KERNEL_ENV_VAR, typescriptGruKernel, gruWasmKernel);
 }
 
 function float32Data(t: tf.Tensor, what: string): Float32Array {
-  const data = t.dataSync();
-  if (!(data instanceof Float32Array)) throw new Error(`fused GRU: ${what} must be float32, got ${t.dtype}`);
-  return data;
+  return recurrenceFloat32Data(t, 'fused GRU', what);
 }
 
 /**

@@ -8,7 +8,7 @@
 // fast); their gradients come from tfjs autodiff through this op's gradient for the projections.
 
 import * as tf from '@tensorflow/tfjs';
-import { fastPathsEnabled } from './fastPathsSwitch';
+import { FUSED_RECURRENCE_BACKENDS, fusedRecurrenceApplies, pickRecurrenceKernel, recurrenceFloat32Data } from './fusedRecurrenceOp';
 import { typescriptLstmKernel } from './lstmRecurrence';
 import type { LstmKernel, LstmOptions } from './lstmRecurrence';
 import { lstmWasmKernel } from './wasmLstmKernel';
@@ -17,14 +17,14 @@ import { lstmWasmKernel } from './wasmLstmKernel';
 export const FUSED_LSTM_FAST_PATH = 'fused-lstm';
 
 /** Backends whose tensors live in this process's memory (or its wasm heap). */
-export const FUSED_LSTM_BACKENDS: readonly string[] = ['wasm', 'cpu'];
+export const FUSED_LSTM_BACKENDS: readonly string[] = FUSED_RECURRENCE_BACKENDS;
 
 /** Calls of the fused op's forward and backward passes, for tests and benchmarks. */
 export const fusedLstmCounts = { forward: 0, backward: 0 };
 
 /** True when the LSTM layers should use the fused op on `backendName` (default: the active backend). */
 export function fusedLstmApplies(backendName: string = tf.getBackend(), env: NodeJS.ProcessEnv = process.env): boolean {
-  return FUSED_LSTM_BACKENDS.includes(backendName) && fastPathsEnabled(env);
+  return fusedRecurrenceApplies(FUSED_LSTM_BACKENDS, backendName, env);
 }
 
 /** FINETUNE_LSTM_KERNEL=ts picks the TypeScript kernel even where the wasm one is built (benchmarks, tests). */
@@ -32,14 +32,11 @@ export const LSTM_KERNEL_ENV_VAR = 'FINETUNE_LSTM_KERNEL';
 
 /** The kernel the fused op runs: the wasm SIMD one when built and loadable, else the TypeScript one. */
 export function activeLstmKernel(env: NodeJS.ProcessEnv = process.env): LstmKernel {
-  if (env[LSTM_KERNEL_ENV_VAR]?.trim().toLowerCase() === 'ts') return typescriptLstmKernel;
-  return lstmWasmKernel() ?? typescriptLstmKernel;
+  return pickRecurrenceKernel<LstmKernel>(env, LSTM_KERNEL_ENV_VAR, typescriptLstmKernel, lstmWasmKernel);
 }
 
 function float32Data(t: tf.Tensor, what: string): Float32Array {
-  const data = t.dataSync();
-  if (!(data instanceof Float32Array)) throw new Error(`fused LSTM: ${what} must be float32, got ${t.dtype}`);
-  return data;
+  return recurrenceFloat32Data(t, 'fused LSTM', what);
 }
 
 /**

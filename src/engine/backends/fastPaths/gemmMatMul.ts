@@ -20,7 +20,7 @@ import { matMulDims } from './matMulPlan';
 import type { MatMulDims } from './matMulPlan';
 import { f32View } from './wasmHeap';
 import type { WasmHeapBackend } from './wasmHeap';
-import { tfjsWasmMemory } from './wasmAdamWKernel';
+import { tfjsWasmMemory } from './wasmImportedMemoryModule';
 import { gemmWasmKernelFor } from './wasmGemmKernel';
 import type { GemmWasmKernel } from './wasmGemmKernel';
 

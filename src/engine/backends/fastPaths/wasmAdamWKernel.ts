@@ -15,14 +15,16 @@
 // data would be written into tfjs's memory at instantiation); the C source keeps no local arrays
 // and calls nothing, and a unit test checks that a call leaves every byte outside its outputs alone.
 
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { importedMemoryKernel, instantiateOnMemory, loadImportedMemoryModule } from './wasmImportedMemoryModule';
+import { wasmKernelCandidates } from './wasmKernelModule';
+
+export { tfjsWasmMemory, wasmSectionIds } from './wasmImportedMemoryModule';
 
 export const ADAMW_WASM_FILE = 'adamwKernel.wasm';
 
 /** Where the built kernel may be: beside the bundle (dist/wasm), or dist/wasm of the checkout when run from source. */
 export function adamwWasmCandidates(): string[] {
-  return [path.join(__dirname, 'wasm', ADAMW_WASM_FILE), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'wasm', ADAMW_WASM_FILE)];
+  return wasmKernelCandidates(ADAMW_WASM_FILE);
 }
 
 /** The float32 scalars of one AdamW step (see fusedAdamW.ts for their meaning). */
@@ -65,48 +67,11 @@ export interface AdamWWasmKernel {
 type SumFn = (g: number, n: number) => number;
 type UpdateFn = (...args: number[]) => void;
 
-const SECTION_DATA = 11;
-const SECTION_DATA_COUNT = 12;
+const EXPORTS = ['sum_squares', 'adamw_update'] as const;
 
-/** Ids of the module's sections (the binary format's section headers; custom sections are 0). */
-export function wasmSectionIds(bytes: Uint8Array): number[] {
-  const ids: number[] = [];
-  let at = 8; // magic + version
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    let size = 0;
-    let shift = 0;
-    for (;;) {
-      const b = bytes[at++];
-      size += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((b & 0x80) === 0) break;
-    }
-    ids.push(id);
-    at += size;
-  }
-  return ids;
-}
-
-/** Compiles and checks the kernel file; the module, or why it cannot be used. */
+/** Compiles and checks the kernel file (see wasmImportedMemoryModule.ts); the module, or why it cannot be used. */
 export function loadAdamWWasmModule(file: string): WebAssembly.Module | string {
-  try {
-    const bytes = readFileSync(file);
-    const module = new WebAssembly.Module(bytes);
-    const imports = WebAssembly.Module.imports(module);
-    if (imports.length !== 1 || imports[0].kind !== 'memory') {
-      return `${file} must import exactly one memory (it is linked with --import-memory), found ${JSON.stringify(imports)}`;
-    }
-    const sections = wasmSectionIds(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    if (sections.includes(SECTION_DATA) || sections.includes(SECTION_DATA_COUNT)) {
-      return `${file} has static data, which would be written into tfjs's memory`;
-    }
-    const names = WebAssembly.Module.exports(module).map((e) => e.name);
-    if (!names.includes('sum_squares') || !names.includes('adamw_update')) return `${file} lacks sum_squares or adamw_update`;
-    return module;
-  } catch (err) {
-    return `${file} could not be compiled here: ${err instanceof Error ? err.message : String(err)}`;
-  }
+  return loadImportedMemoryModule(file, EXPORTS);
 }
 
 class Kernel implements AdamWWasmKernel {
@@ -146,58 +111,14 @@ class Kernel implements AdamWWasmKernel {
 
 /** The kernel of `module` working on `memory`; the kernel, or why it cannot be instantiated. */
 export function instantiateAdamWKernel(module: WebAssembly.Module, memory: WebAssembly.Memory): AdamWWasmKernel | string {
-  const [memoryImport] = WebAssembly.Module.imports(module);
-  try {
-    const instance = new WebAssembly.Instance(module, { [memoryImport.module]: { [memoryImport.name]: memory } });
-    const sum = instance.exports['sum_squares'];
-    const update = instance.exports['adamw_update'];
-    if (typeof sum !== 'function' || typeof update !== 'function') return 'the kernel lacks sum_squares or adamw_update';
-    return new Kernel(sum as SumFn, update as UpdateFn);
-  } catch (err) {
-    return `the kernel could not be instantiated on tfjs-wasm's memory: ${err instanceof Error ? err.message : String(err)}`;
-  }
+  const fns = instantiateOnMemory(module, memory, EXPORTS);
+  return typeof fns === 'string' ? fns : new Kernel(fns.sum_squares, fns.adamw_update);
 }
 
-let loaded: { module: WebAssembly.Module | null; reason: string | null } | null = null;
-
-function loadModule(): { module: WebAssembly.Module | null; reason: string | null } {
-  if (loaded !== null) return loaded;
-  const file = adamwWasmCandidates().find((f) => existsSync(f));
-  if (file === undefined) {
-    loaded = { module: null, reason: `${ADAMW_WASM_FILE} is not built (the build compiles it when clang with the wasm32 target is installed)` };
-  } else {
-    const m = loadAdamWWasmModule(file);
-    loaded = typeof m === 'string' ? { module: null, reason: m } : { module: m, reason: null };
-  }
-  return loaded;
-}
-
-/** tfjs-wasm's WebAssembly.Memory (BackendWasm.wasm.asm.memory in tfjs 4.22, non-threaded), or null. */
-export function tfjsWasmMemory(backend: unknown): WebAssembly.Memory | null {
-  if (typeof backend !== 'object' || backend === null) return null;
-  const wasm: unknown = Reflect.get(backend, 'wasm');
-  if (typeof wasm !== 'object' || wasm === null) return null;
-  const asm: unknown = Reflect.get(wasm, 'asm');
-  if (typeof asm !== 'object' || asm === null) return null;
-  const memory: unknown = Reflect.get(asm, 'memory');
-  return memory instanceof WebAssembly.Memory ? memory : null;
-}
-
-const instances = new WeakMap<WebAssembly.Memory, AdamWWasmKernel | string>();
+const kernel = importedMemoryKernel(ADAMW_WASM_FILE, loadAdamWWasmModule, instantiateAdamWKernel);
 
 /** The kernel on `memory` when built and usable here, else null (see adamwWasmUnavailableReason). */
-export function adamwWasmKernelFor(memory: WebAssembly.Memory): AdamWWasmKernel | null {
-  const { module } = loadModule();
-  if (module === null) return null;
-  let k = instances.get(memory);
-  if (k === undefined) {
-    k = instantiateAdamWKernel(module, memory);
-    instances.set(memory, k);
-  }
-  return typeof k === 'string' ? null : k;
-}
+export const adamwWasmKernelFor: (memory: WebAssembly.Memory) => AdamWWasmKernel | null = kernel.kernelFor;
 
 /** Why the kernel is not available, or null when its module is built and loadable. */
-export function adamwWasmUnavailableReason(): string | null {
-  return loadModule().reason;
-}
+export const adamwWasmUnavailableReason: () => string | null = kernel.unavailableReason;

@@ -7,27 +7,23 @@
 // and geluWasmUnavailableReason() says why. The module instance has its own memory: inputs are
 // copied in, the output copied out (a few ms per 4 MB tensor, far less than the stock kernels).
 
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { copyToHeap, growHeap, HeapLayout, lazyWasmKernel, NOT_BUILT_HINT, standaloneExports, wasmKernelCandidates, type WasmFn } from './wasmKernelModule';
 
 export const GELU_WASM_FILE = 'geluKernel.wasm';
 
 /** Where the built kernel may be: beside the bundle (dist/wasm), or dist/wasm of the checkout when run from source. */
 export function geluWasmCandidates(): string[] {
-  return [path.join(__dirname, 'wasm', GELU_WASM_FILE), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'wasm', GELU_WASM_FILE)];
+  return wasmKernelCandidates(GELU_WASM_FILE);
 }
 
-type KernelFn = (...args: number[]) => void;
+type KernelFn = WasmFn;
 
 export interface GeluWasmKernel {
   /** out = gelu(x). */
   forward(x: Float32Array, out: Float32Array, approximate: boolean): void;
   /** out = dy · gelu'(x). */
   backward(dy: Float32Array, x: Float32Array, out: Float32Array, approximate: boolean): void;
-}
-
-function align16(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
 }
 
 class Kernel implements GeluWasmKernel {
@@ -41,8 +37,7 @@ class Kernel implements GeluWasmKernel {
   forward(x: Float32Array, out: Float32Array, approximate: boolean): void {
     const n = x.length;
     const [xAt, outAt] = this.regions(n, 2);
-    const heap = this.heap(outAt + 4 * n);
-    heap.set(x, xAt / 4);
+    copyToHeap(this.memory, outAt + 4 * n, [[x, xAt]]);
     this.fwd(xAt, outAt, n, approximate ? 1 : 0);
     out.set(this.heap(0).subarray(outAt / 4, outAt / 4 + n));
   }
@@ -50,24 +45,23 @@ class Kernel implements GeluWasmKernel {
   backward(dy: Float32Array, x: Float32Array, out: Float32Array, approximate: boolean): void {
     const n = x.length;
     const [dyAt, xAt, outAt] = this.regions(n, 3);
-    const heap = this.heap(outAt + 4 * n);
-    heap.set(dy, dyAt / 4);
-    heap.set(x, xAt / 4);
+    copyToHeap(this.memory, outAt + 4 * n, [
+      [dy, dyAt],
+      [x, xAt],
+    ]);
     this.bwd(dyAt, xAt, outAt, n, approximate ? 1 : 0);
     out.set(this.heap(0).subarray(outAt / 4, outAt / 4 + n));
   }
 
   /** Byte offsets of `count` regions of n floats after the module's own data and stack. */
   private regions(n: number, count: number): number[] {
-    const first = align16(this.heapBase);
-    return Array.from({ length: count }, (_, i) => first + i * align16(4 * n));
+    const layout = new HeapLayout(this.heapBase);
+    return Array.from({ length: count }, () => layout.take(n));
   }
 
   /** A float view of the memory, grown to at least `bytes`. */
   private heap(bytes: number): Float32Array {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
-    return new Float32Array(this.memory.buffer);
+    return growHeap(this.memory, bytes);
   }
 }
 
@@ -75,40 +69,18 @@ class Kernel implements GeluWasmKernel {
 export function loadGeluWasmKernel(file: string): GeluWasmKernel | string {
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {});
-    const e = instance.exports;
-    const memory = e['memory'];
-    const heapBase = e['__heap_base'];
-    const fwd = e['gelu_forward'];
-    const bwd = e['gelu_backward'];
-    if (!(memory instanceof WebAssembly.Memory)) return `${file} exports no memory`;
-    if (!(heapBase instanceof WebAssembly.Global) || typeof heapBase.value !== 'number') return `${file} exports no __heap_base`;
-    if (typeof fwd !== 'function' || typeof bwd !== 'function') return `${file} lacks gelu_forward or gelu_backward`;
-    return new Kernel(memory, heapBase.value, fwd as KernelFn, bwd as KernelFn);
+    const e = standaloneExports(instance, ['gelu_forward', 'gelu_backward']);
+    if (typeof e === 'string') return `${file} ${e}`;
+    return new Kernel(e.memory, e.heapBase, e.fns.gelu_forward, e.fns.gelu_backward);
   } catch (err) {
     return `${file} could not be compiled here: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 
-let loaded: { kernel: GeluWasmKernel | null; reason: string | null } | null = null;
-
-function load(): { kernel: GeluWasmKernel | null; reason: string | null } {
-  if (loaded !== null) return loaded;
-  const file = geluWasmCandidates().find((f) => existsSync(f));
-  if (file === undefined) {
-    loaded = { kernel: null, reason: `${GELU_WASM_FILE} is not built (the build compiles it when clang with the wasm32 target is installed)` };
-  } else {
-    const k = loadGeluWasmKernel(file);
-    loaded = typeof k === 'string' ? { kernel: null, reason: k } : { kernel: k, reason: null };
-  }
-  return loaded;
-}
+const lazy = lazyWasmKernel(GELU_WASM_FILE, NOT_BUILT_HINT, loadGeluWasmKernel);
 
 /** The kernel when built and loadable here, else null. */
-export function geluWasmKernel(): GeluWasmKernel | null {
-  return load().kernel;
-}
+export const geluWasmKernel: () => GeluWasmKernel | null = lazy.kernel;
 
 /** Why the kernel is not available, or null when it is. */
-export function geluWasmUnavailableReason(): string | null {
-  return load().reason;
-}
+export const geluWasmUnavailableReason: () => string | null = lazy.unavailableReason;

@@ -12,10 +12,10 @@
 // pass whose instance has since run another forward pass first recomputes its forward pass there
 // (same inputs, same kernel: the same tape). Training a model with one GRU layer never recomputes.
 
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { checkGruInputs } from './gruRecurrence';
 import type { GruDims, GruGradients, GruKernel, GruOptions, GruRun } from './gruRecurrence';
+import { HeapLayout, lazyWasmKernel, NPM_BUILD_HINT, wasmKernelCandidates, type StandaloneExports } from './wasmKernelModule';
+import { loadTapeSlots, TapedWasmKernel, type TapeSlot } from './wasmTapeSlots';
 
 export const GRU_WASM_FILE = 'gruKernel.wasm';
 
@@ -24,46 +24,11 @@ export const MAX_SLOTS = 4;
 
 /** Where the built kernel may be: beside the bundle (dist/wasm), or dist/wasm of the checkout when run from source. */
 export function gruWasmCandidates(): string[] {
-  return [path.join(__dirname, 'wasm', GRU_WASM_FILE), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'wasm', GRU_WASM_FILE)];
+  return wasmKernelCandidates(GRU_WASM_FILE);
 }
 
-type KernelFn = (...args: number[]) => void;
-
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase: number;
-  forward: KernelFn;
-  backward: KernelFn;
-}
-
-function exportsOf(instance: WebAssembly.Instance): KernelExports | string {
-  const e = instance.exports;
-  const memory = e['memory'];
-  const heapBase = e['__heap_base'];
-  const forward = e['gru_forward'];
-  const backward = e['gru_backward'];
-  if (!(memory instanceof WebAssembly.Memory)) return 'it exports no memory';
-  if (!(heapBase instanceof WebAssembly.Global) || typeof heapBase.value !== 'number') return 'it exports no __heap_base';
-  if (typeof forward !== 'function' || typeof backward !== 'function') return 'it lacks gru_forward or gru_backward';
-  return { memory, heapBase: heapBase.value, forward: forward as KernelFn, backward: backward as KernelFn };
-}
-
-/** Byte offsets of regions, each 16-byte aligned, handed out in order from a start. */
-class Layout {
-  private end: number;
-  constructor(start: number) {
-    this.end = Math.ceil(start / 16) * 16;
-  }
-  /** A region of n floats; returns its byte offset. */
-  take(n: number): number {
-    const at = this.end;
-    this.end += Math.ceil((n * 4) / 16) * 16;
-    return at;
-  }
-  get bytes(): number {
-    return this.end;
-  }
-}
+const EXPORTS = ['gru_forward', 'gru_backward'] as const;
+type KernelExports = StandaloneExports<(typeof EXPORTS)[number]>;
 
 /** The tape of one direction in an instance's memory. */
 interface DirectionRegions {
@@ -88,7 +53,7 @@ interface ForwardRegions {
 function forwardRegions(start: number, dims: GruDims): ForwardRegions {
   const { batch, time, units: u } = dims;
   const n = time * batch * u;
-  const layout = new Layout(start);
+  const layout = new HeapLayout(start);
   const proj = layout.take(batch * time * 6 * u);
   const out = layout.take(batch * time * 2 * u);
   const scratch = layout.take(16 * u);
@@ -105,53 +70,9 @@ function forwardRegions(start: number, dims: GruDims): ForwardRegions {
   return { proj, out, scratch, dirs, end: layout.bytes };
 }
 
-/** One module instance and which forward pass its memory holds the tape of. */
-class Slot {
-  /** Bumped by every forward pass run here. */
-  generation = 0;
-  lastUsed = 0;
-  constructor(readonly k: KernelExports) {}
+type Slot = TapeSlot<KernelExports>;
 
-  /** A float view of the memory, grown to at least `bytes`. */
-  heap(bytes: number): Float32Array {
-    const have = this.k.memory.buffer.byteLength;
-    if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / 65536));
-    return new Float32Array(this.k.memory.buffer);
-  }
-}
-
-export class WasmGruKernel implements GruKernel {
-  readonly name = 'wasm-simd';
-  private readonly slots: Slot[] = [];
-  private clock = 0;
-  /** Forward passes run again because their tape had been overwritten (for tests and benchmarks). */
-  recomputations = 0;
-
-  constructor(
-    private readonly module: WebAssembly.Module,
-    first: KernelExports,
-    /** The file it was loaded from. */
-    readonly file: string,
-  ) {
-    this.slots.push(new Slot(first));
-  }
-
-  /** An instance for a new forward pass: a fresh one up to MAX_SLOTS, else the least recently used. */
-  private acquire(): Slot {
-    let slot: Slot | undefined;
-    if (this.slots.length < MAX_SLOTS && this.slots.every((s) => s.generation > 0)) {
-      const k = exportsOf(new WebAssembly.Instance(this.module, {}));
-      if (typeof k === 'string') throw new Error(`${this.file}: ${k}`);
-      slot = new Slot(k);
-      this.slots.push(slot);
-    } else {
-      slot = this.slots.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a));
-    }
-    slot.generation++;
-    slot.lastUsed = ++this.clock;
-    return slot;
-  }
-
+export class WasmGruKernel extends TapedWasmKernel<KernelExports> implements GruKernel {
   /** Runs the forward pass in `slot`; returns the output (copied out). */
   private forwardIn(slot: Slot, proj: Float32Array, kernels: [Float32Array, Float32Array], dims: GruDims, options: GruOptions): Float32Array {
     const { batch, time, units: u } = dims;
@@ -163,7 +84,7 @@ export class WasmGruKernel implements GruKernel {
       const r = at.dirs[d];
       heap.set(kernels[d], r.U / 4);
       heap.fill(0, r.H / 4, r.H / 4 + bu);
-      slot.k.forward(d, batch, time, u, options.activation === 'hardSigmoid' ? 1 : 0, 1, at.proj, r.U, r.H, r.Z, r.R, r.HH, r.ZS, r.RS, at.out, at.scratch);
+      slot.k.fns.gru_forward(d, batch, time, u, options.activation === 'hardSigmoid' ? 1 : 0, 1, at.proj, r.U, r.H, r.Z, r.R, r.HH, r.ZS, r.RS, at.out, at.scratch);
     }
     if (options.returnSequences) return heap.slice(at.out / 4, at.out / 4 + batch * time * 2 * u);
     const output = new Float32Array(batch * 2 * u);
@@ -180,7 +101,7 @@ export class WasmGruKernel implements GruKernel {
     const bu = batch * u;
     const u3 = 3 * u;
     const fw = forwardRegions(slot.k.heapBase, dims);
-    const layout = new Layout(fw.end);
+    const layout = new HeapLayout(fw.end);
     const at = {
       dy: layout.take(dy.length),
       UT: layout.take(u3 * u),
@@ -201,7 +122,7 @@ export class WasmGruKernel implements GruKernel {
       heap.fill(0, at.dU / 4, at.dU / 4 + u * u3);
       if (options.returnSequences) heap.fill(0, at.dh / 4, at.dh / 4 + bu);
       else for (let b = 0; b < batch; b++) heap.set(dy.subarray(b * 2 * u + d * u, b * 2 * u + (d + 1) * u), at.dh / 4 + b * u);
-      slot.k.backward(d, batch, time, u, options.returnSequences ? 1 : 0, at.dy, at.UT, r.H, r.Z, r.R, r.HH, r.ZS, r.RS, at.dProj, at.dU, at.dh, at.dhPrev, at.scratch);
+      slot.k.fns.gru_backward(d, batch, time, u, options.returnSequences ? 1 : 0, at.dy, at.UT, r.H, r.Z, r.R, r.HH, r.ZS, r.RS, at.dProj, at.dU, at.dh, at.dhPrev, at.scratch);
       dKernels[d] = heap.slice(at.dU / 4, at.dU / 4 + u * u3);
     }
     return { dProj: heap.slice(at.dProj / 4, at.dProj / 4 + batch * time * 6 * u), dKernels };
@@ -209,52 +130,27 @@ export class WasmGruKernel implements GruKernel {
 
   run(proj: Float32Array, kernels: [Float32Array, Float32Array], dims: GruDims, options: GruOptions): GruRun {
     checkGruInputs(proj, kernels, dims);
-    const slot = this.acquire();
-    const generation = slot.generation;
-    const output = this.forwardIn(slot, proj, kernels, dims, options);
-    return {
-      output,
-      backward: (dy: Float32Array): GruGradients => {
+    return this.slots.run(
+      (slot) => this.forwardIn(slot, proj, kernels, dims, options),
+      (dy) => {
         const expected = options.returnSequences ? dims.batch * dims.time * 2 * dims.units : dims.batch * 2 * dims.units;
         if (dy.length !== expected) throw new Error(`GRU recurrence: the output gradient has ${dy.length} values, expected ${expected}`);
-        let at = slot;
-        if (slot.generation === generation) {
-          slot.lastUsed = ++this.clock;
-        } else {
-          this.recomputations++;
-          at = this.acquire();
-          this.forwardIn(at, proj, kernels, dims, options);
-        }
-        return this.backwardIn(at, kernels, dims, options, dy);
       },
-    };
+      (slot, dy) => this.backwardIn(slot, kernels, dims, options, dy),
+    );
   }
 }
-
-let loaded: WasmGruKernel | string | undefined;
 
 /** Compiles the kernel from `file`; the kernel, or why not. */
 export function loadGruWasmKernel(file: string): WasmGruKernel | string {
-  try {
-    const module = new WebAssembly.Module(readFileSync(file));
-    const k = exportsOf(new WebAssembly.Instance(module, {}));
-    return typeof k === 'string' ? `${file}: ${k}` : new WasmGruKernel(module, k, file);
-  } catch (err) {
-    return `${file} could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
-  }
+  const slots = loadTapeSlots(file, EXPORTS, MAX_SLOTS);
+  return typeof slots === 'string' ? slots : new WasmGruKernel(slots, file);
 }
+
+const lazy = lazyWasmKernel(GRU_WASM_FILE, NPM_BUILD_HINT, loadGruWasmKernel);
 
 /** The built kernel (loaded once), or null with the reason in gruWasmUnavailableReason(). */
-export function gruWasmKernel(): WasmGruKernel | null {
-  if (loaded === undefined) {
-    const file = gruWasmCandidates().find((f) => existsSync(f));
-    loaded = file === undefined ? `${GRU_WASM_FILE} is not built (npm run build builds it when clang is installed)` : loadGruWasmKernel(file);
-  }
-  return typeof loaded === 'string' ? null : loaded;
-}
+export const gruWasmKernel: () => WasmGruKernel | null = lazy.kernel;
 
 /** Why gruWasmKernel() is null, or null when it is available. */
-export function gruWasmUnavailableReason(): string | null {
-  gruWasmKernel();
-  return typeof loaded === 'string' ? loaded : null;
-}
+export const gruWasmUnavailableReason: () => string | null = lazy.unavailableReason;

@@ -11,10 +11,10 @@
 // keep the tapes of that many recent forward passes (a bidirectional layer uses two); a backward
 // pass whose instance has since run another forward pass first recomputes its forward pass there.
 
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { checkLstmInputs, lstmOutputSize } from './lstmRecurrence';
 import type { LstmDims, LstmGradients, LstmKernel, LstmOptions, LstmRun } from './lstmRecurrence';
+import { HeapLayout, lazyWasmKernel, NPM_BUILD_HINT, wasmKernelCandidates, type StandaloneExports } from './wasmKernelModule';
+import { loadTapeSlots, TapedWasmKernel, type TapeSlot } from './wasmTapeSlots';
 
 export const LSTM_WASM_FILE = 'lstmKernel.wasm';
 
@@ -23,46 +23,11 @@ export const MAX_LSTM_SLOTS = 8;
 
 /** Where the built kernel may be: beside the bundle (dist/wasm), or dist/wasm of the checkout when run from source. */
 export function lstmWasmCandidates(): string[] {
-  return [path.join(__dirname, 'wasm', LSTM_WASM_FILE), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'wasm', LSTM_WASM_FILE)];
+  return wasmKernelCandidates(LSTM_WASM_FILE);
 }
 
-type KernelFn = (...args: number[]) => void;
-
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase: number;
-  forward: KernelFn;
-  backward: KernelFn;
-}
-
-function exportsOf(instance: WebAssembly.Instance): KernelExports | string {
-  const e = instance.exports;
-  const memory = e['memory'];
-  const heapBase = e['__heap_base'];
-  const forward = e['lstm_forward'];
-  const backward = e['lstm_backward'];
-  if (!(memory instanceof WebAssembly.Memory)) return 'it exports no memory';
-  if (!(heapBase instanceof WebAssembly.Global) || typeof heapBase.value !== 'number') return 'it exports no __heap_base';
-  if (typeof forward !== 'function' || typeof backward !== 'function') return 'it lacks lstm_forward or lstm_backward';
-  return { memory, heapBase: heapBase.value, forward: forward as KernelFn, backward: backward as KernelFn };
-}
-
-/** Byte offsets of regions, each 16-byte aligned, handed out in order from a start. */
-class Layout {
-  private end: number;
-  constructor(start: number) {
-    this.end = Math.ceil(start / 16) * 16;
-  }
-  /** A region of n floats; returns its byte offset. */
-  take(n: number): number {
-    const at = this.end;
-    this.end += Math.ceil((n * 4) / 16) * 16;
-    return at;
-  }
-  get bytes(): number {
-    return this.end;
-  }
-}
+const EXPORTS = ['lstm_forward', 'lstm_backward'] as const;
+type KernelExports = StandaloneExports<(typeof EXPORTS)[number]>;
 
 const TAPE_NAMES = ['I', 'F', 'G', 'O', 'TC', 'IS', 'FS', 'OS'] as const;
 type TapeName = (typeof TAPE_NAMES)[number];
@@ -82,7 +47,7 @@ interface ForwardRegions {
 function forwardRegions(start: number, dims: LstmDims): ForwardRegions {
   const { batch, time, units: u } = dims;
   const n = time * batch * u;
-  const layout = new Layout(start);
+  const layout = new HeapLayout(start);
   const proj = layout.take(batch * time * 4 * u);
   const out = layout.take(batch * time * u);
   const scratch = layout.take(16 * u);
@@ -94,53 +59,9 @@ function forwardRegions(start: number, dims: LstmDims): ForwardRegions {
   return { proj, out, scratch, U, H, C, tape, end: layout.bytes };
 }
 
-/** One module instance and which forward pass its memory holds the tape of. */
-class Slot {
-  /** Bumped by every forward pass run here. */
-  generation = 0;
-  lastUsed = 0;
-  constructor(readonly k: KernelExports) {}
+type Slot = TapeSlot<KernelExports>;
 
-  /** A float view of the memory, grown to at least `bytes`. */
-  heap(bytes: number): Float32Array {
-    const have = this.k.memory.buffer.byteLength;
-    if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / 65536));
-    return new Float32Array(this.k.memory.buffer);
-  }
-}
-
-export class WasmLstmKernel implements LstmKernel {
-  readonly name = 'wasm-simd';
-  private readonly slots: Slot[] = [];
-  private clock = 0;
-  /** Forward passes run again because their tape had been overwritten (for tests and benchmarks). */
-  recomputations = 0;
-
-  constructor(
-    private readonly module: WebAssembly.Module,
-    first: KernelExports,
-    /** The file it was loaded from. */
-    readonly file: string,
-  ) {
-    this.slots.push(new Slot(first));
-  }
-
-  /** An instance for a new forward pass: a fresh one up to MAX_LSTM_SLOTS, else the least recently used. */
-  private acquire(): Slot {
-    let slot: Slot | undefined;
-    if (this.slots.length < MAX_LSTM_SLOTS && this.slots.every((s) => s.generation > 0)) {
-      const k = exportsOf(new WebAssembly.Instance(this.module, {}));
-      if (typeof k === 'string') throw new Error(`${this.file}: ${k}`);
-      slot = new Slot(k);
-      this.slots.push(slot);
-    } else {
-      slot = this.slots.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a));
-    }
-    slot.generation++;
-    slot.lastUsed = ++this.clock;
-    return slot;
-  }
-
+export class WasmLstmKernel extends TapedWasmKernel<KernelExports> implements LstmKernel {
   /** Runs the forward pass in `slot`; returns the output (copied out). */
   private forwardIn(slot: Slot, proj: Float32Array, kernel: Float32Array, dims: LstmDims, options: LstmOptions): Float32Array {
     const { batch, time, units: u } = dims;
@@ -152,7 +73,7 @@ export class WasmLstmKernel implements LstmKernel {
     heap.fill(0, at.H / 4, at.H / 4 + bu);
     heap.fill(0, at.C / 4, at.C / 4 + bu);
     const t = at.tape;
-    slot.k.forward(
+    slot.k.fns.lstm_forward(
       options.reverse ? 1 : 0, batch, time, u, options.activation === 'hardSigmoid' ? 1 : 0, options.returnSequences ? 1 : 0,
       at.proj, at.U, at.H, at.C, t.I, t.F, t.G, t.O, t.TC, t.IS, t.FS, t.OS, at.out, at.scratch,
     );
@@ -167,7 +88,7 @@ export class WasmLstmKernel implements LstmKernel {
     const bu = batch * u;
     const u4 = 4 * u;
     const fw = forwardRegions(slot.k.heapBase, dims);
-    const layout = new Layout(fw.end);
+    const layout = new HeapLayout(fw.end);
     const at = {
       dy: layout.take(dy.length),
       UT: layout.take(u4 * u),
@@ -187,7 +108,7 @@ export class WasmLstmKernel implements LstmKernel {
     if (options.returnSequences) heap.fill(0, at.dh / 4, at.dh / 4 + bu);
     else heap.set(dy, at.dh / 4);
     const t = fw.tape;
-    slot.k.backward(
+    slot.k.fns.lstm_backward(
       options.reverse ? 1 : 0, batch, time, u, options.returnSequences ? 1 : 0, at.dy, at.UT,
       fw.H, fw.C, t.I, t.F, t.G, t.O, t.TC, t.IS, t.FS, t.OS, at.dProj, at.dU, at.dh, at.dhPrev, at.dc, at.scratch,
     );
@@ -196,52 +117,27 @@ export class WasmLstmKernel implements LstmKernel {
 
   run(proj: Float32Array, kernel: Float32Array, dims: LstmDims, options: LstmOptions): LstmRun {
     checkLstmInputs(proj, kernel, dims);
-    const slot = this.acquire();
-    const generation = slot.generation;
-    const output = this.forwardIn(slot, proj, kernel, dims, options);
-    return {
-      output,
-      backward: (dy: Float32Array): LstmGradients => {
+    return this.slots.run(
+      (slot) => this.forwardIn(slot, proj, kernel, dims, options),
+      (dy) => {
         const expected = lstmOutputSize(dims, options);
         if (dy.length !== expected) throw new Error(`LSTM recurrence: the output gradient has ${dy.length} values, expected ${expected}`);
-        let at = slot;
-        if (slot.generation === generation) {
-          slot.lastUsed = ++this.clock;
-        } else {
-          this.recomputations++;
-          at = this.acquire();
-          this.forwardIn(at, proj, kernel, dims, options);
-        }
-        return this.backwardIn(at, kernel, dims, options, dy);
       },
-    };
+      (slot, dy) => this.backwardIn(slot, kernel, dims, options, dy),
+    );
   }
 }
-
-let loaded: WasmLstmKernel | string | undefined;
 
 /** Compiles the kernel from `file`; the kernel, or why not. */
 export function loadLstmWasmKernel(file: string): WasmLstmKernel | string {
-  try {
-    const module = new WebAssembly.Module(readFileSync(file));
-    const k = exportsOf(new WebAssembly.Instance(module, {}));
-    return typeof k === 'string' ? `${file}: ${k}` : new WasmLstmKernel(module, k, file);
-  } catch (err) {
-    return `${file} could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
-  }
+  const slots = loadTapeSlots(file, EXPORTS, MAX_LSTM_SLOTS);
+  return typeof slots === 'string' ? slots : new WasmLstmKernel(slots, file);
 }
+
+const lazy = lazyWasmKernel(LSTM_WASM_FILE, NPM_BUILD_HINT, loadLstmWasmKernel);
 
 /** The built kernel (loaded once), or null with the reason in lstmWasmUnavailableReason(). */
-export function lstmWasmKernel(): WasmLstmKernel | null {
-  if (loaded === undefined) {
-    const file = lstmWasmCandidates().find((f) => existsSync(f));
-    loaded = file === undefined ? `${LSTM_WASM_FILE} is not built (npm run build builds it when clang is installed)` : loadLstmWasmKernel(file);
-  }
-  return typeof loaded === 'string' ? null : loaded;
-}
+export const lstmWasmKernel: () => WasmLstmKernel | null = lazy.kernel;
 
 /** Why lstmWasmKernel() is null, or null when it is available. */
-export function lstmWasmUnavailableReason(): string | null {
-  lstmWasmKernel();
-  return typeof loaded === 'string' ? loaded : null;
-}
+export const lstmWasmUnavailableReason: () => string | null = lazy.unavailableReason;

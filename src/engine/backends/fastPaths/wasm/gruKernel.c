@@ -13,45 +13,10 @@
 
 #include <stdint.h>
 
+#include "kernelMath.h"
+#include "recurrentBlocks.h"
+
 #define EXPORT(name) __attribute__((export_name(#name)))
-
-/* Cephes expf (S. L. Moshier): range reduction by ln 2, degree-6 polynomial; ~1 ulp. */
-static float ldexp_(float p, int n) {
-  if (n > 127) {
-    p *= 0x1p127f;
-    n -= 127;
-    if (n > 127) n = 127;
-  } else if (n < -126) {
-    p *= 0x1p-126f;
-    n += 126;
-    if (n < -126) n = -126;
-  }
-  union { uint32_t i; float f; } scale = { (uint32_t)(n + 127) << 23 };
-  return p * scale.f;
-}
-
-static float exp_(float x) {
-  if (x > 88.72283905206835f) return __builtin_inff();
-  if (x < -103.97208f) return 0.0f;
-  float z = __builtin_floorf(1.44269504088896341f * x + 0.5f);
-  x -= z * 0.693359375f;
-  x -= z * -2.12194440e-4f;
-  float xx = x * x;
-  float p = (((((1.9875691500E-4f * x + 1.3981999507E-3f) * x + 8.3334519073E-3f) * x + 4.1665795894E-2f) * x + 1.6666665459E-1f) * x +
-             5.0000001201E-1f) * xx + x + 1.0f;
-  return ldexp_(p, (int)z);
-}
-
-/* Cephes tanhf: an odd polynomial below 0.625, else 1 - 2 / (e^{2|x|} + 1); ~2 ulp. */
-static float tanh_(float x) {
-  float a = x < 0.0f ? -x : x;
-  if (a < 0.625f) {
-    float z = x * x;
-    return ((((-5.70498872745E-3f * z + 2.06390887954E-2f) * z - 5.37397155531E-2f) * z + 1.33314422036E-1f) * z - 3.33332819422E-1f) * z * x + x;
-  }
-  float t = 1.0f - 2.0f / (exp_(2.0f * a) + 1.0f);
-  return x < 0.0f ? -t : t;
-}
 
 /* σ(v) and dσ/dv: Keras' hard_sigmoid clip(0.2·v + 0.5, 0, 1) (the gradient passes at the bounds,
    as tfjs' clipByValue gradient does) or the logistic sigmoid. */
@@ -64,54 +29,6 @@ static inline float gate(float v, int hard, float *slope) {
   float s = 1.0f / (1.0f + exp_(-v));
   *slope = s * (1.0f - s);
   return s;
-}
-
-typedef float v4 __attribute__((vector_size(16), aligned(4)));
-
-/* Rows processed together: each kernel value loaded serves all of them. */
-#define BLOCK 4
-
-/* out_i[j] (+)= sum_k a_i[k] * B[k*ldb + j] for rows i < 4, j < n: four rows of a small matrix
-   product, four float32 lanes of j at a time, sums over k in order (as an axpy loop would). */
-static void gemm4(float *const out[BLOCK], const float *const a[BLOCK], const float *restrict B, int ldb, int K, int n, int accumulate) {
-  int j = 0;
-  for (; j + 4 <= n; j += 4) {
-    v4 c0, c1, c2, c3;
-    if (accumulate) {
-      c0 = *(const v4 *)(out[0] + j);
-      c1 = *(const v4 *)(out[1] + j);
-      c2 = *(const v4 *)(out[2] + j);
-      c3 = *(const v4 *)(out[3] + j);
-    } else {
-      c0 = c1 = c2 = c3 = (v4){0.0f, 0.0f, 0.0f, 0.0f};
-    }
-    const float *restrict b = B + j;
-    for (int k = 0; k < K; k++) {
-      v4 w = *(const v4 *)(b + k * ldb);
-      c0 += a[0][k] * w;
-      c1 += a[1][k] * w;
-      c2 += a[2][k] * w;
-      c3 += a[3][k] * w;
-    }
-    *(v4 *)(out[0] + j) = c0;
-    *(v4 *)(out[1] + j) = c1;
-    *(v4 *)(out[2] + j) = c2;
-    *(v4 *)(out[3] + j) = c3;
-  }
-  for (; j < n; j++) {
-    for (int i = 0; i < BLOCK; i++) {
-      float c = accumulate ? out[i][j] : 0.0f;
-      for (int k = 0; k < K; k++) c += a[i][k] * B[k * ldb + j];
-      out[i][j] = c;
-    }
-  }
-}
-
-/* y[j] += c0*x0[j] + c1*x1[j] + c2*x2[j] + c3*x3[j]: a rank-4 update of one row. */
-static void axpy4(float *restrict y, const float c[BLOCK], const float *const x[BLOCK], int n) {
-  const float c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
-  const float *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2], *restrict x3 = x[3];
-  for (int j = 0; j < n; j++) y[j] += c0 * x0[j] + c1 * x1[j] + c2 * x2[j] + c3 * x3[j];
 }
 
 /* One direction (d = 0 forward, 1 backward in time) of the forward pass. scratch: 16u floats. */
