@@ -13,16 +13,7 @@ import { clipAndApply } from '../src/engine/training/applyStep';
 import { registerSegmentSumKernels } from '../src/engine/backends/unsortedSegmentSum';
 import { installFastPaths } from '../src/engine/backends/fastPaths/installFastPaths';
 import type { TechniqueName } from '../src/protocol/configTypes';
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+import { cpuMs, median } from './microTiming';
 
 async function main(): Promise<void> {
   const technique = (process.argv[2] ?? 'lora') as TechniqueName;

@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { planMatMul } from '../src/engine/backends/fastPaths/matMulPlan';
 import { gemmRoute, setWasmGemmEnabled } from '../src/engine/backends/fastPaths/gemmMatMul';
 import { disableWasmMatMulOverride, enableWasmMatMulOverride } from '../src/engine/backends/fastPaths/wasmMatMulOverride';
+import { cpuMs, median } from './microTiming'; // CPU time: steadier than wall time on a machine shared with other work.
 
 /** [a, b] as the untransposed product; each combination transposes the last two axes as asked. */
 const SHAPES: Array<[number[], number[]]> = [
@@ -40,17 +41,6 @@ function swapLast(shape: number[]): number[] {
   const r = s.length;
   [s[r - 2], s[r - 1]] = [s[r - 1], s[r - 2]];
   return s;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** CPU milliseconds of this process: steadier than wall time on a machine shared with other work. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 }
 
 /**

@@ -12,6 +12,7 @@ import { clipAndApply } from '../src/engine/training/applyStep';
 import { AdamW } from '../src/engine/training/optimizer';
 import type { NamedVariable } from '../src/engine/training/optimizerTypes';
 import { ADAMW_KERNEL_ENV_VAR } from '../src/engine/backends/fastPaths/fusedAdamW';
+import { cpuMs, median } from './microTiming';
 
 function bertMiniShapes(): number[][] {
   const h = 256;
@@ -35,16 +36,6 @@ const ENVS: Record<string, NodeJS.ProcessEnv> = {
   'fused-wasm-simd': {},
   'fused-typescript': { [ADAMW_KERNEL_ENV_VAR]: 'ts' },
 };
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function main(): Promise<void> {
   const backendArg = process.argv.indexOf('--backend');

@@ -14,11 +14,9 @@ import { activeLstmKernel } from '../src/engine/backends/fastPaths/fusedLstm';
 import { FtBidirectionalLstm } from '../src/engine/models/bidirectionalLstm';
 import { buildHead, composeModel } from '../src/engine/models/head';
 import { applyTechnique } from '../src/engine/techniques/applyTechnique';
-import { AdamW } from '../src/engine/training/optimizer';
-import { clipAndApply } from '../src/engine/training/applyStep';
 import { ADAPTER_SIZE, LORA, LSTM_TEXT, type StepCase } from './benchCases';
 import type { OursResult } from './oursRunCase';
-import { StepClock } from './stepClock';
+import { stepCaseHead, timeTrainingSteps } from './oursStepLoop';
 
 function lstmBase(): tf.LayersModel {
   const { vocab, embed, units, seq } = LSTM_TEXT;
@@ -56,34 +54,10 @@ export async function runOursLstmCase(c: StepCase, backendName: 'wasm' | 'cpu'):
     const p = model.apply(x, { training: true }) as tf.Tensor;
     return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), -1))) as tf.Scalar;
   };
-  const vars = model.trainableWeights.map((w, i) => ({ name: `${i}/${w.originalName}`, variable: w.read() as tf.Variable }));
-  const varList = vars.map((v) => v.variable);
-  const optimizer = new AdamW({ learningRate: 1e-3, weightDecay: 0.01 });
-  // The clock's first mark is the start of the first step, so the warm-up steps are warmup + 1 marks.
-  const clock = new StepClock(c.warmup + 1);
-  clock.step(0);
-  for (let i = 0; i < c.warmup + c.steps; i++) {
-    const lossValue = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(loss, varList);
-      const named = new Map<string, tf.Tensor>(vars.map((v) => [v.name, grads[v.variable.name]]));
-      clipAndApply(optimizer, vars, named, 1);
-      return value;
-    });
-    await lossValue.data();
-    lossValue.dispose();
-    clock.step(0);
-  }
+  const { clock, trainableParams } = await timeTrainingSteps(model, loss, c.warmup, c.steps);
   return {
-    bench: c.name,
-    side: 'ours',
-    backend: backend.name,
-    fastPaths,
-    gruKernel: `lstm: ${activeLstmKernel().name}`,
-    threads: 1,
-    batchSize: c.batchSize,
-    ...clock.timings(c.batchSize),
-    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-    trainableParams: vars.reduce((n, v) => n + v.variable.size, 0),
+    ...stepCaseHead(c.name, { backend: backend.name, fastPaths, gruKernel: `lstm: ${activeLstmKernel().name}`, threads: 1, batchSize: c.batchSize }, clock),
+    trainableParams,
     shape: { seq, vocab, classes, trainRows: batch, valRows: 0 },
   };
 }

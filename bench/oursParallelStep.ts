@@ -23,6 +23,7 @@ import { perStep, readThreadTimes, type ThreadTimes } from '../src/engine/traini
 import { STEP_SHAPES, type StepCase } from './benchCases';
 import type { OursResult } from './oursRunCase';
 import { StepClock } from './stepClock';
+import { stepCaseHead } from './oursStepLoop';
 
 function mlpPair(): ModelPair {
   const { input, widths, classes } = STEP_SHAPES.mlp;
@@ -83,15 +84,7 @@ export async function runOursParallelStepCase(c: StepCase, backendName: 'wasm' |
   // Per thread and step: ms on a core (runMs) and ms runnable but waiting for one (waitMs, other processes' load).
   const threadTimes = { main: perStep(first.main, last.main, c.steps), workers: last.workers.map((t, k) => perStep(first.workers[k] ?? null, t, c.steps)) };
   return {
-    bench: c.name,
-    side: 'ours',
-    backend: backend.name,
-    fastPaths,
-    gruKernel: activeGruKernel().name,
-    threads: Math.max(1, workers),
-    batchSize: batch,
-    ...clock.timings(batch),
-    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...stepCaseHead(c.name, { backend: backend.name, fastPaths, gruKernel: activeGruKernel().name, threads: Math.max(1, workers), batchSize: batch }, clock),
     threadTimes,
     trainableParams: vars.reduce((n, v) => n + v.variable.size, 0),
     shape: { input, classes, trainRows: batch, valRows: 0 },

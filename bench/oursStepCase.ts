@@ -12,11 +12,9 @@ import { registerSegmentSumKernels } from '../src/engine/backends/unsortedSegmen
 import { installFastPaths } from '../src/engine/backends/fastPaths/installFastPaths';
 import { activeGruKernel } from '../src/engine/backends/fastPaths/fusedBidirectionalGru';
 import { HfSelfAttention } from '../src/engine/models/hf/hfSelfAttention';
-import { AdamW } from '../src/engine/training/optimizer';
-import { clipAndApply } from '../src/engine/training/applyStep';
 import { STEP_SHAPES, type StepCase } from './benchCases';
 import type { OursResult } from './oursRunCase';
-import { StepClock } from './stepClock';
+import { stepCaseHead, timeTrainingSteps } from './oursStepLoop';
 
 interface Built {
   model: tf.LayersModel;
@@ -59,38 +57,13 @@ export async function runOursStepCase(c: StepCase, backendName: 'wasm' | 'cpu'):
   registerSegmentSumKernels();
   const fastPaths = installFastPaths(backend.name, () => undefined);
   const built = c.shape === 'mlp' ? buildMlp(c.batchSize) : buildAttention(c.batchSize);
-  const vars = built.model.trainableWeights.map((w, i) => ({ name: `${i}/${w.originalName}`, variable: w.read() as tf.Variable }));
-  const varList = vars.map((v) => v.variable);
-  const optimizer = new AdamW({ learningRate: 1e-3, weightDecay: 0.01 });
-  // The clock's first mark is the start of the first step, so the warm-up steps are warmup + 1 marks.
-  const clock = new StepClock(c.warmup + 1);
-  clock.step(0);
-  for (let i = 0; i < c.warmup + c.steps; i++) {
-    const lossValue = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(built.loss, varList);
-      const named = new Map<string, tf.Tensor>(vars.map((v) => [v.name, grads[v.variable.name]]));
-      clipAndApply(optimizer, vars, named, 1);
-      return value;
-    });
-    await lossValue.data();
-    lossValue.dispose();
-    clock.step(0);
-  }
-  const trainable = vars.reduce((n, v) => n + v.variable.size, 0);
+  const { clock, trainableParams: trainable } = await timeTrainingSteps(built.model, built.loss, c.warmup, c.steps);
   const shape =
     c.shape === 'mlp'
       ? { input: STEP_SHAPES.mlp.input, classes: STEP_SHAPES.mlp.classes, trainRows: c.batchSize, valRows: 0 }
       : { seq: STEP_SHAPES.attention.seq, classes: 0, trainRows: c.batchSize, valRows: 0 };
   return {
-    bench: c.name,
-    side: 'ours',
-    backend: backend.name,
-    fastPaths,
-    gruKernel: activeGruKernel().name,
-    threads: 1,
-    batchSize: c.batchSize,
-    ...clock.timings(c.batchSize),
-    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...stepCaseHead(c.name, { backend: backend.name, fastPaths, gruKernel: activeGruKernel().name, threads: 1, batchSize: c.batchSize }, clock),
     trainableParams: trainable,
     shape,
   };

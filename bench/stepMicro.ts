@@ -6,21 +6,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { disableWasmMatMulOverride, enableWasmMatMulOverride } from '../src/engine/backends/fastPaths/wasmMatMulOverride';
+import { cpuMs, median } from './microTiming';
 
 interface StepCase {
   name: string;
   /** Builds the model; returns the loss of one batch and the variables it trains. */
   build: () => { loss: () => tf.Scalar; vars: tf.Variable[] };
-}
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 const rand = (shape: number[], scale = 0.1): tf.Variable => tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 1), scale));

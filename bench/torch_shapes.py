@@ -191,80 +191,65 @@ class BertHead(nn.Module):
         return self.classifier(F.dropout(pooled, self.dropout, self.training))
 
 
-class GruBase(nn.Module):
+class RecurrentBase(nn.Module):
+    """ids [batch, seq] -> concat(mean, max) over time of a bidirectional recurrent layer's outputs.
+    With LoRA, each of its matrices gets W_eff = W + scale·(A·B)ᵀ, run through the layer's own
+    fused kernel (`fused`, per subclass)."""
+
+    def __init__(self, a, technique, rnn_class, gates):
+        super().__init__()
+        self.embedding = nn.Embedding(a.vocab, a.embed)
+        self.rnn = rnn_class(a.embed, a.units, batch_first=True, bidirectional=True)
+        self.adapter = Adapter(2 * a.units, a.adapter_size) if technique == 'adapter' else None
+        self.lora = None
+        if technique == 'lora':
+            r = a.lora_rank
+            self.scale = a.lora_alpha / r
+            self.lora = nn.ParameterList()
+            for _direction in range(2):
+                for inputs in (a.embed, a.units):
+                    self.lora.append(nn.Parameter(torch.randn(inputs, r) / r))
+                    self.lora.append(nn.Parameter(torch.zeros(r, gates * a.units)))
+
+    def lora_weights(self):
+        """The layer's flat weights with each matrix replaced by W + scale·(A·B)ᵀ."""
+        w = self.rnn._flat_weights
+        p = list(self.lora)
+        weights = []
+        for direction in range(2):
+            w_ih, w_hh, b_ih, b_hh = w[4 * direction:4 * direction + 4]
+            a_k, b_k, a_r, b_r = p[4 * direction:4 * direction + 4]
+            weights += [w_ih + self.scale * (a_k @ b_k).t(), w_hh + self.scale * (a_r @ b_r).t(), b_ih, b_hh]
+        return weights
+
+    def forward(self, ids):
+        x = self.embedding(ids)
+        out = self.rnn(x)[0] if self.lora is None else self.fused(x, ids.shape[0], self.lora_weights())
+        if self.adapter is not None:
+            out = self.adapter(out)
+        return torch.cat([out.mean(dim=1), out.amax(dim=1)], dim=-1)
+
+
+class GruBase(RecurrentBase):
     """ids [batch, 100] -> concat(mean, max) over time of the bidirectional GRU's outputs."""
 
     def __init__(self, a, technique):
-        super().__init__()
-        self.embedding = nn.Embedding(a.vocab, a.embed)
-        self.gru = nn.GRU(a.embed, a.units, batch_first=True, bidirectional=True)
-        self.adapter = Adapter(2 * a.units, a.adapter_size) if technique == 'adapter' else None
-        self.lora = None
-        if technique == 'lora':
-            r = a.lora_rank
-            self.scale = a.lora_alpha / r
-            self.lora = nn.ParameterList()
-            for _direction in range(2):
-                for inputs in (a.embed, a.units):
-                    self.lora.append(nn.Parameter(torch.randn(inputs, r) / r))
-                    self.lora.append(nn.Parameter(torch.zeros(r, 3 * a.units)))
+        super().__init__(a, technique, nn.GRU, 3)
 
-    def forward(self, ids):
-        x = self.embedding(ids)
-        if self.lora is None:
-            out, _ = self.gru(x)
-        else:
-            # W_eff = W + scale·(A·B)ᵀ per matrix, through the GRU's own fused kernel.
-            w = self.gru._flat_weights
-            p = list(self.lora)
-            weights = []
-            for direction in range(2):
-                w_ih, w_hh, b_ih, b_hh = w[4 * direction:4 * direction + 4]
-                a_k, b_k, a_r, b_r = p[4 * direction:4 * direction + 4]
-                weights += [w_ih + self.scale * (a_k @ b_k).t(), w_hh + self.scale * (a_r @ b_r).t(), b_ih, b_hh]
-            h0 = torch.zeros(2, ids.shape[0], self.gru.hidden_size)
-            out, _ = torch._VF.gru(x, h0, weights, True, 1, 0.0, self.training, True, True)
-        if self.adapter is not None:
-            out = self.adapter(out)
-        return torch.cat([out.mean(dim=1), out.amax(dim=1)], dim=-1)
+    def fused(self, x, batch, weights):
+        h0 = torch.zeros(2, batch, self.rnn.hidden_size)
+        return torch._VF.gru(x, h0, weights, True, 1, 0.0, self.training, True, True)[0]
 
 
-class LstmBase(nn.Module):
+class LstmBase(RecurrentBase):
     """ids [batch, seq] -> concat(mean, max) over time of the bidirectional LSTM's outputs."""
 
     def __init__(self, a, technique):
-        super().__init__()
-        self.embedding = nn.Embedding(a.vocab, a.embed)
-        self.lstm = nn.LSTM(a.embed, a.units, batch_first=True, bidirectional=True)
-        self.adapter = Adapter(2 * a.units, a.adapter_size) if technique == 'adapter' else None
-        self.lora = None
-        if technique == 'lora':
-            r = a.lora_rank
-            self.scale = a.lora_alpha / r
-            self.lora = nn.ParameterList()
-            for _direction in range(2):
-                for inputs in (a.embed, a.units):
-                    self.lora.append(nn.Parameter(torch.randn(inputs, r) / r))
-                    self.lora.append(nn.Parameter(torch.zeros(r, 4 * a.units)))
+        super().__init__(a, technique, nn.LSTM, 4)
 
-    def forward(self, ids):
-        x = self.embedding(ids)
-        if self.lora is None:
-            out, _ = self.lstm(x)
-        else:
-            # W_eff = W + scale·(A·B)ᵀ per matrix, through the LSTM's own fused kernel.
-            w = self.lstm._flat_weights
-            p = list(self.lora)
-            weights = []
-            for direction in range(2):
-                w_ih, w_hh, b_ih, b_hh = w[4 * direction:4 * direction + 4]
-                a_k, b_k, a_r, b_r = p[4 * direction:4 * direction + 4]
-                weights += [w_ih + self.scale * (a_k @ b_k).t(), w_hh + self.scale * (a_r @ b_r).t(), b_ih, b_hh]
-            zeros = torch.zeros(2, ids.shape[0], self.lstm.hidden_size)
-            out, _, _ = torch._VF.lstm(x, (zeros, zeros), weights, True, 1, 0.0, self.training, True, True)
-        if self.adapter is not None:
-            out = self.adapter(out)
-        return torch.cat([out.mean(dim=1), out.amax(dim=1)], dim=-1)
+    def fused(self, x, batch, weights):
+        zeros = torch.zeros(2, batch, self.rnn.hidden_size)
+        return torch._VF.lstm(x, (zeros, zeros), weights, True, 1, 0.0, self.training, True, True)[0]
 
 
 class Mlp(nn.Module):
@@ -300,7 +285,7 @@ def added_parameters(base):
             added |= {id(m.a), id(m.b)}
         if isinstance(m, Adapter):
             added |= {id(p) for p in m.parameters()}
-        if isinstance(m, (GruBase, LstmBase)) and m.lora is not None:
+        if isinstance(m, RecurrentBase) and m.lora is not None:
             added |= {id(p) for p in m.lora}
     return added
 

@@ -152,7 +152,8 @@ async function writeFileAtomic(target: string, data: string | Uint8Array): Promi
   }
 }
 
-function weightDataBytes(data: tf.io.WeightData): Uint8Array {
+/** The weight data (one buffer or several) as one contiguous byte array. */
+export function weightDataBytes(data: tf.io.WeightData): Uint8Array<ArrayBuffer> {
   const buffers = Array.isArray(data) ? data : [data];
   const total = buffers.reduce((n, b) => n + b.byteLength, 0);
   const out = new Uint8Array(total);

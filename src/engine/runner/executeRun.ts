@@ -152,7 +152,7 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
   events.started({ backend, totalParams: params.total, trainableParams: params.trainable });
   log('info', `${params.trainable.toLocaleString('en')} trainable of ${params.total.toLocaleString('en')} parameters (${config.technique})`);
 
-  const { tensors, frozenPath } = await encodeSplits(data, encoderReady, codec, models, throughBase, config.batchSize, log, prefixPlan.plan);
+  const { tensors, frozenPath } = await encodeSplits({ data, encoder: encoderReady, codec, models, throughBase, batchSize: config.batchSize, log, prefix: prefixPlan.plan });
   if (frozenPath === 'onnxruntime') {
     backend.fastPaths = [...(backend.fastPaths ?? []), ONNX_FROZEN_FORWARD_FAST_PATH];
     record = await store.updateRun(runId, { backend });
@@ -283,6 +283,18 @@ function datasetSummary(path: string, data: PreparedData): RunRecord['dataset'] 
 /** Encoded input values per batch of the frozen-feature pass (images: about 13 at 224×224 px). */
 const FEATURE_BATCH_VALUES = 2_000_000;
 
+/** What encodeSplits and encodeAll encode, and with what. */
+interface EncodeInputs {
+  data: PreparedData;
+  encoder: InputEncoder;
+  codec: ReturnType<typeof fitLabelCodec>;
+  models: ModelPair;
+  throughBase: boolean;
+  batchSize: number;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  prefix: FrozenPrefixPlan | null;
+}
+
 /**
  * encodeAll with the features technique's frozen base run through onnxruntime-node where it can
  * (opened once for the three splits); which path ran. A cached frozen prefix stays on tfjs: its
@@ -290,19 +302,10 @@ const FEATURE_BATCH_VALUES = 2_000_000;
  * its state exactly and max pooling gives the gradient to every tied step; onnxruntime's GRU
  * rounds those repeats differently, which moved the loss by 0.4% within 3 steps).
  */
-async function encodeSplits(
-  data: PreparedData,
-  encoder: InputEncoder,
-  codec: ReturnType<typeof fitLabelCodec>,
-  models: ModelPair,
-  throughBase: boolean,
-  batchSize: number,
-  log: (level: 'info' | 'warn' | 'error', message: string) => void,
-  prefix: FrozenPrefixPlan | null,
-): Promise<{ tensors: { train: SplitTensors; validation: SplitTensors; test: SplitTensors }; frozenPath: FrozenForward['path'] | null }> {
-  const frozen = throughBase ? null : await openFrozenForward(models.base, log, { tfjsForward: (m, x) => baseOutputs(m, x, { training: false }) });
+async function encodeSplits(input: EncodeInputs): Promise<{ tensors: { train: SplitTensors; validation: SplitTensors; test: SplitTensors }; frozenPath: FrozenForward['path'] | null }> {
+  const frozen = input.throughBase ? null : await openFrozenForward(input.models.base, input.log, { tfjsForward: (m, x) => baseOutputs(m, x, { training: false }) });
   try {
-    const tensors = await encodeAll(data, encoder, codec, models, throughBase, batchSize, log, prefix, frozen);
+    const tensors = await encodeAll(input, frozen);
     return { tensors, frozenPath: frozen?.path ?? null };
   } finally {
     frozen?.dispose();
@@ -315,17 +318,8 @@ async function encodeSplits(
  * and keeps its outputs (the test split stays encoded: the final evaluation runs the whole
  * best checkpoint on it).
  */
-async function encodeAll(
-  data: PreparedData,
-  encoder: InputEncoder,
-  codec: ReturnType<typeof fitLabelCodec>,
-  models: ModelPair,
-  throughBase: boolean,
-  batchSize: number,
-  log: (level: 'info' | 'warn' | 'error', message: string) => void,
-  prefix: FrozenPrefixPlan | null,
-  frozen: FrozenForward | null,
-): Promise<{ train: SplitTensors; validation: SplitTensors; test: SplitTensors }> {
+async function encodeAll(input: EncodeInputs, frozen: FrozenForward | null): Promise<{ train: SplitTensors; validation: SplitTensors; test: SplitTensors }> {
+  const { data, encoder, codec, models, throughBase, batchSize, log, prefix } = input;
   const started = Date.now();
   // Feature extraction encodes batch by batch, so only a batch of inputs (decoded images) is in memory.
   const featureBatch = Math.max(1, Math.min(Math.max(64, batchSize), Math.floor(FEATURE_BATCH_VALUES / Math.max(1, encoder.width))));

@@ -33,8 +33,8 @@ export interface AdamWStepEntry {
   decay: boolean;
 }
 
-/** What one AdamW step needs (AdamW.beginStep): hyperparameters at this step and its variables. */
-export interface AdamWStepPlan {
+/** AdamW's hyperparameters at one step t. */
+export interface AdamWStepScalars {
   learningRate: number;
   beta1: number;
   beta2: number;
@@ -44,6 +44,10 @@ export interface AdamWStepPlan {
   biasCorrection2: number;
   /** lr · weightDecay, subtracted (times the variable) from the variables whose `decay` is true. */
   decayRate: number;
+}
+
+/** What one AdamW step needs (AdamW.beginStep): hyperparameters at this step and its variables. */
+export interface AdamWStepPlan extends AdamWStepScalars {
   /** The variables that have a gradient, in the order given. */
   entries: AdamWStepEntry[];
 }

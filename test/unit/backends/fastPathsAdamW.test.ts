@@ -29,6 +29,7 @@ import {
 import { adamwWasmUnavailableReason } from '../../../src/engine/backends/fastPaths/wasmAdamWKernel';
 import { installFastPaths } from '../../../src/engine/backends/fastPaths/installFastPaths';
 import { assertCloseArrays } from './fastPathCompare';
+import { mulberry32 } from '../helpers/seededRandom';
 
 const STOCK: NodeJS.ProcessEnv = { FINETUNE_FAST_PATHS: '0' };
 const FUSED: NodeJS.ProcessEnv = {};
@@ -38,17 +39,6 @@ const FUSED_TS: NodeJS.ProcessEnv = { [ADAMW_KERNEL_ENV_VAR]: 'ts' };
 const SHAPES: number[][] = [[], [7], [5, 3], [2, 3, 4], [3, 11]];
 const STEPS = 6;
 const WEIGHT_DECAY = 0.1;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 

@@ -22,6 +22,7 @@ import {
   type AdamWScalars,
 } from '../../../src/engine/backends/fastPaths/wasmAdamWKernel';
 import { geluWasmCandidates } from '../../../src/engine/backends/fastPaths/wasmGeluKernel';
+import { mulberry32 } from '../helpers/seededRandom';
 
 const skip = adamwWasmUnavailableReason() ?? false;
 
@@ -29,17 +30,6 @@ function kernelFile(): string {
   const file = adamwWasmCandidates().find((f) => existsSync(f));
   assert.ok(file !== undefined);
   return file;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function scalars(scale: number, decay: boolean): AdamWScalars {

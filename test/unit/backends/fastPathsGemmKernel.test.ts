@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { wasmSectionIds } from '../../../src/engine/backends/fastPaths/wasmAdamWKernel';
 import { gemmWasmCandidates, gemmWasmUnavailableReason, instantiateGemmKernel, loadGemmWasmModule } from '../../../src/engine/backends/fastPaths/wasmGemmKernel';
 import type { GemmWasmKernel } from '../../../src/engine/backends/fastPaths/wasmGemmKernel';
+import { mulberry32 } from '../helpers/seededRandom';
 
 const skip = gemmWasmUnavailableReason() ?? false;
 const PATTERN = 0xa5;
@@ -21,17 +22,6 @@ function kernelFile(): string {
   const file = gemmWasmCandidates().find((f) => existsSync(f));
   assert.ok(file !== undefined);
   return file;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function makeKernel(pages: number): { kernel: GemmWasmKernel; memory: WebAssembly.Memory } {

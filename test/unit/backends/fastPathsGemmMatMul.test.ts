@@ -16,20 +16,11 @@ import { fusedMatMulGemmCount } from '../../../src/engine/backends/fastPaths/was
 import { gemmWasmUnavailableReason } from '../../../src/engine/backends/fastPaths/wasmGemmKernel';
 import { MIN_GEMM_FLOPS, setWasmGemmEnabled } from '../../../src/engine/backends/fastPaths/gemmMatMul';
 import { matMulDims } from '../../../src/engine/backends/fastPaths/matMulPlan';
+import { mulberry32 } from '../helpers/seededRandom';
+import { adamSoftmaxSteps } from '../helpers/adamSteps';
 
 const skip = gemmWasmUnavailableReason() ?? false;
 const RTOL = 1e-5;
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function values(shape: number[], rand: () => number): Float32Array {
   const size = shape.reduce((p, d) => p * d, 1);
@@ -225,17 +216,9 @@ test('a Dense (bias, ReLU) training step through the GEMM gives the loss and wei
     });
     const x = tf.tensor(xV, [64, 50]);
     const labels = tf.oneHot(tf.tensor1d(labelV, 'int32'), 3);
-    const optimizer = tf.train.adam(0.01);
-    let loss = 0;
-    for (let step = 0; step < 3; step++) {
-      const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x) as tf.Tensor) as tf.Scalar, true);
-      if (cost === null) throw new Error('no loss');
-      loss = cost.dataSync()[0];
-      cost.dispose();
-    }
+    const loss = adamSoftmaxSteps(model, x, labels);
     const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
     model.dispose();
-    optimizer.dispose();
     tf.dispose([x, labels]);
     return { loss, weights };
   };

@@ -3,17 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { isSegmentSumKernelRegistered, registerSegmentSumKernels } from '../../../src/engine/backends/unsortedSegmentSum';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/seededRandom';
 
 /** Independent reference: plain loops in float64 over the flattened layout. */
 function referenceSegmentSum(x: number[], ids: number[], inner: number, numSegments: number): number[] {

@@ -13,19 +13,10 @@ import { setWasmGemmEnabled } from '../../../src/engine/backends/fastPaths/gemmM
 import { installFastPaths } from '../../../src/engine/backends/fastPaths/installFastPaths';
 import { FAST_PATHS_ENV_VAR } from '../../../src/engine/backends/fastPaths/fastPathsSwitch';
 import { FUSED_GRU_FAST_PATH } from '../../../src/engine/backends/fastPaths/fusedBidirectionalGru';
+import { mulberry32 } from '../helpers/seededRandom';
+import { adamSoftmaxSteps } from '../helpers/adamSteps';
 
 const RTOL = 1e-4;
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomTensor(shape: number[], rand: () => number): tf.Tensor {
   const size = shape.reduce((p, d) => p * d, 1);
@@ -202,17 +193,9 @@ test('a Dense (bias, relu) training step gives the same loss and weights with th
   const labels = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 3), 'int32'), 3);
   const train = (): { loss: number; weights: tf.Tensor[] } => {
     const model = denseModel(7);
-    const optimizer = tf.train.adam(0.01);
-    let loss = 0;
-    for (let step = 0; step < 3; step++) {
-      const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x) as tf.Tensor) as tf.Scalar, true);
-      if (cost === null) throw new Error('no loss');
-      loss = cost.dataSync()[0];
-      cost.dispose();
-    }
+    const loss = adamSoftmaxSteps(model, x, labels);
     const weights = model.getWeights().map((w) => w.clone());
     model.dispose();
-    optimizer.dispose();
     return { loss, weights };
   };
   const before = matMulRouteCounts.single;

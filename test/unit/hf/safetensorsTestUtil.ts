@@ -1,6 +1,8 @@
 // Helpers for the safetensors tests: build file bytes by hand from a header (object or raw text)
 // and raw data bytes, the way the format is specified, without going through our writer.
 
+import { mulberry32 } from '../helpers/seededRandom';
+
 /** Little-endian u64 of `n` (n < 2^53) as 8 bytes. */
 export function u64le(n: number | bigint): Uint8Array {
   const out = new Uint8Array(8);
@@ -39,13 +41,4 @@ export function f32Bytes(values: number[]): Uint8Array {
 }
 
 /** Seeded uniform [0, 1) generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { tempDir, writeTextCsv } from '../helpers/fixtures';
 import { createAndRun } from '../helpers/runHelpers';
+import { assertSameMetrics } from '../helpers/runMetrics';
 import { ONNX_ENV_VAR, ONNX_FROZEN_FORWARD_FAST_PATH } from '../../../src/engine/onnx/onnxSwitch';
 
 before(async () => {
@@ -42,15 +43,7 @@ test('features through onnxruntime: recorded, logged, and the metrics of the tfj
   const log = (runId: string, store: typeof viaOnnx.store): string => fs.readFileSync(path.join(store.runDir(runId), 'worker.log'), 'utf8');
   assert.match(log(viaOnnx.runId, viaOnnx.store), /frozen forward of '[^']+': onnxruntime/);
   assert.match(log(viaTfjs.runId, viaTfjs.store), /frozen forward of '[^']+': tfjs \(FINETUNE_ONNX=0/);
-  const metrics = async (o: typeof viaOnnx): Promise<Map<string, number>> =>
-    new Map((await o.store.readMetrics(o.runId)).filter((e) => e.name !== 'learningRate').map((e) => [`${e.split}/${e.name}/${e.step}`, e.value]));
-  const a = await metrics(viaOnnx);
-  const b = await metrics(viaTfjs);
-  assert.deepEqual([...a.keys()], [...b.keys()]);
-  for (const [key, value] of a) {
-    const other = b.get(key) as number;
-    assert.ok(Math.abs(value - other) <= 1e-4 * Math.max(1, Math.abs(value)), `${key}: ${value} vs ${other}`);
-  }
+  await assertSameMetrics(viaOnnx, viaTfjs);
   const ea = await viaOnnx.store.readEvaluation(viaOnnx.runId);
   const eb = await viaTfjs.store.readEvaluation(viaTfjs.runId);
   assert.ok(ea && eb && ea.task === 'text-classification' && eb.task === 'text-classification');

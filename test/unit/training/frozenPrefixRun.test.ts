@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { tempDir, writeTextCsv } from '../helpers/fixtures';
 import { createAndRun, runById } from '../helpers/runHelpers';
-import type { RunStore } from '../../../src/storage/runStore';
+import { assertSameMetrics, type StoredRun } from '../helpers/runMetrics';
 import type { FrozenPrefixCacheMode } from '../../../src/protocol/configTypes';
 import { FROZEN_PREFIX_FAST_PATH } from '../../../src/engine/training/frozenPrefixCache';
 
@@ -20,24 +20,8 @@ before(async () => {
 
 const COMMON = { technique: 'adapter', epochs: 2, batchSize: 16, learningRate: 0.01, split: { validation: 0.2, test: 0.2 } } as const;
 
-interface Outcome {
-  store: RunStore;
-  runId: string;
-}
-
-async function metricsOf(o: Outcome): Promise<Map<string, number>> {
-  const events = await o.store.readMetrics(o.runId);
-  return new Map(events.filter((e) => e.name !== 'learningRate').map((e) => [`${e.split}/${e.name}/${e.step}`, e.value]));
-}
-
-async function assertSameResults(a: Outcome, b: Outcome): Promise<void> {
-  const ma = await metricsOf(a);
-  const mb = await metricsOf(b);
-  assert.deepEqual([...ma.keys()], [...mb.keys()]);
-  for (const [key, value] of ma) {
-    const other = mb.get(key) as number;
-    assert.ok(Math.abs(value - other) <= 1e-4 * Math.max(1, Math.abs(value)), `${key}: ${value} vs ${other}`);
-  }
+async function assertSameResults(a: StoredRun, b: StoredRun): Promise<void> {
+  await assertSameMetrics(a, b);
   const ea = await a.store.readEvaluation(a.runId);
   const eb = await b.store.readEvaluation(b.runId);
   assert.ok(ea && eb && ea.task === 'text-classification' && eb.task === 'text-classification');
@@ -46,7 +30,7 @@ async function assertSameResults(a: Outcome, b: Outcome): Promise<void> {
   assert.ok(Math.abs(ea.loss - eb.loss) <= 1e-4 * Math.max(1, ea.loss), `test loss ${ea.loss} vs ${eb.loss}`);
 }
 
-function logOf(o: Outcome): string {
+function logOf(o: StoredRun): string {
   return fs.readFileSync(path.join(o.store.runDir(o.runId), 'worker.log'), 'utf8');
 }
 

@@ -142,11 +142,17 @@ test('nn-sentiment shape, LoRA on the GRU: not cached (a lookup alone), and the 
 
 const denseX = (rows: number): tf.Tensor2D => tf.randomNormal([rows, 6], 0, 1, 'float32', 9) as tf.Tensor2D;
 
-test('Dense stack with LoRA on the top layer: same loss and gradients', async () => {
-  const models = await prepared(denseBase(0), 'lora', options(['top'], []), 6);
-  const { plan } = planFrozenPrefix({ base: models.base, technique: 'lora', mode: 'auto', rows: 10 });
+/** The Dense stack (dropout rate `dropout`) with LoRA on its top layer and its frozen-prefix plan for 10 rows, cut after `lastLayer`. */
+async function densePlan(dropout: number, mode: 'auto' | 'inference', lastLayer: string): Promise<{ models: ModelPair; plan: FrozenPrefixPlan }> {
+  const models = await prepared(denseBase(dropout), 'lora', options(['top'], []), 6);
+  const { plan } = planFrozenPrefix({ base: models.base, technique: 'lora', mode, rows: 10 });
   assert.ok(plan !== null);
-  assert.equal(plan.cut.lastLayer, 'd2');
+  assert.equal(plan.cut.lastLayer, lastLayer);
+  return { models, plan };
+}
+
+test('Dense stack with LoRA on the top layer: same loss and gradients', async () => {
+  const { models, plan } = await densePlan(0, 'auto', 'd2');
   await compareStep(models, plan, denseX(10), targets(10), 5);
   disposePlan(plan);
   models.base.dispose();
@@ -154,10 +160,7 @@ test('Dense stack with LoRA on the top layer: same loss and gradients', async ()
 });
 
 test('a prefix ending in an active dropout: cut below it, the same masks at each step, same gradients', async () => {
-  const models = await prepared(denseBase(0.4), 'lora', options(['top'], []), 6);
-  const { plan } = planFrozenPrefix({ base: models.base, technique: 'lora', mode: 'auto', rows: 10 });
-  assert.ok(plan !== null);
-  assert.equal(plan.cut.lastLayer, 'd1');
+  const { models, plan } = await densePlan(0.4, 'auto', 'd1');
   assert.ok(plan.upper.layers.some((l) => l.name === 'drop'), 'the dropout runs in the upper part');
   for (const seed of [1, 2]) await compareStep(models, plan, denseX(10), targets(10), seed);
   // The masks matter: two seeds give different losses (so the comparison above saw dropout at work).
@@ -170,10 +173,7 @@ test('a prefix ending in an active dropout: cut below it, the same masks at each
 });
 
 test("'inference' caches a stochastic prefix in inference mode: the step equals the stock step with that dropout off", async () => {
-  const models = await prepared(denseBase(0.4), 'lora', options(['top'], []), 6);
-  const { plan } = planFrozenPrefix({ base: models.base, technique: 'lora', mode: 'inference', rows: 10 });
-  assert.ok(plan !== null);
-  assert.equal(plan.cut.lastLayer, 'd2');
+  const { models, plan } = await densePlan(0.4, 'inference', 'd2');
   const x = denseX(10);
   const y = targets(10);
   const cache = await computeFrozenOutputs({ model: plan.prefix, rows: 10, batchSize: 4, inputOf: (s, e) => x.slice([s, 0], [e - s, 6]), emptyShape: [] });

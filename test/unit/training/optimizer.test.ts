@@ -9,17 +9,7 @@ import { AdamW } from '../../../src/engine/training/optimizer';
 import { loadOptimizer, OPTIMIZER_BIN, OPTIMIZER_JSON, saveOptimizer } from '../../../src/engine/training/optimizerFiles';
 import { deserializeOptimizerState, serializeOptimizerState } from '../../../src/engine/training/optimizerSerialization';
 import type { NamedVariable, OptimizerState } from '../../../src/engine/training/optimizerTypes';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/seededRandom';
 
 const SHAPES: Record<string, number[]> = { 'dense/kernel': [4, 3], 'dense/bias': [3], 'embedding/embeddings': [6, 2] };
 const NAMES = Object.keys(SHAPES);

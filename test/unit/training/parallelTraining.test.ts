@@ -151,12 +151,9 @@ test('resolveWorkers: the switches, the backend, the batch and batch normalizati
   dispose(models);
 });
 
-test('auto: a tiny step stays on one thread and starts no worker', async () => {
-  const models = mlpPair();
-  const { x, y } = dataFor('mlp', 64);
-  const choices: WorkersChoice[] = [];
-  const logs: string[] = [];
-  const parallel = new ParallelTraining({
+/** ParallelTraining with workers 'auto' on 2 cores over the whole MLP, batch 64; choices and log lines are collected. */
+function autoOnTwoCores(models: ModelPair, x: tf.Tensor2D, y: tf.Tensor2D, backend: 'wasm' | 'cpu', choices: WorkersChoice[], logs: string[] = []): ParallelTraining {
+  return new ParallelTraining({
     setting: 'auto',
     batchSize: 64,
     codec: CODEC,
@@ -169,9 +166,17 @@ test('auto: a tiny step stays on one thread and starts no worker', async () => {
     log: (_l, m) => logs.push(m),
     chosen: (c) => choices.push(c),
     env: {},
-    backend: 'wasm',
+    backend,
     cores: 2,
   });
+}
+
+test('auto: a tiny step stays on one thread and starts no worker', async () => {
+  const models = mlpPair();
+  const { x, y } = dataFor('mlp', 64);
+  const choices: WorkersChoice[] = [];
+  const logs: string[] = [];
+  const parallel = autoOnTwoCores(models, x, y, 'wasm', choices, logs);
   for (let i = 0; i < 10; i++) {
     assert.equal(await parallel.poolForStep(), null);
     parallel.recordStep(0.5, false);
@@ -192,22 +197,7 @@ for (const [parallelMs, keep] of [[5, true], [19, false]] as const) {
     const models = mlpPair();
     const { x, y } = dataFor('mlp', 64);
     const choices: WorkersChoice[] = [];
-    const parallel = new ParallelTraining({
-      setting: 'auto',
-      batchSize: 64,
-      codec: CODEC,
-      models,
-      throughBase: true,
-      x,
-      y,
-      classWeights: null,
-      vars: trainableVariables(models, true),
-      log: () => undefined,
-      chosen: (c) => choices.push(c),
-      env: {},
-      backend: 'cpu',
-      cores: 2,
-    });
+    const parallel = autoOnTwoCores(models, x, y, 'cpu', choices);
     try {
       let pool = null;
       let singleSteps = 0;

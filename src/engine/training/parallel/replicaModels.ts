@@ -4,20 +4,12 @@
 
 import * as tf from '@tensorflow/tfjs';
 import '../../models/customLayers';
+import { weightDataBytes } from '../../models/fsModelIo';
 import type { ModelPair } from '../forward';
 import type { ModelArtifactsMessage } from './parallelProtocol';
 
 function oneBuffer(data: tf.io.WeightData | undefined): ArrayBuffer {
-  if (data === undefined) return new ArrayBuffer(0);
-  const parts = Array.isArray(data) ? data : [data];
-  const total = parts.reduce((n, b) => n + b.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const b of parts) {
-    out.set(new Uint8Array(b), offset);
-    offset += b.byteLength;
-  }
-  return out.buffer;
+  return data === undefined ? new ArrayBuffer(0) : weightDataBytes(data).buffer;
 }
 
 export async function modelToMessage(model: tf.LayersModel): Promise<ModelArtifactsMessage> {
