@@ -57,6 +57,8 @@ export interface ExecuteResult {
 export async function executeRun(store: RunStore, runId: string, options: ExecuteOptions): Promise<ExecuteResult> {
   const { events } = options;
   let record = await store.readRun(runId);
+  // A resumed run keeps the multi-core choice it made when it started (auto's timing could differ now).
+  const earlierWorkers = options.resume ? record.backend?.workers ?? null : null;
   /** Appends still in flight: awaited before anything reads metrics.jsonl or the run ends. */
   const pendingWrites = new Set<Promise<void>>();
   const track = (write: Promise<void>): void => {
@@ -176,6 +178,7 @@ export async function executeRun(store: RunStore, runId: string, options: Execut
       classWeights: classWeightVector(codec, data.split.train, config.classWeights),
       optimizer,
       state,
+      workersChoice: earlierWorkers,
       hooks: {
         progress: (p) => {
           events.progress(p);

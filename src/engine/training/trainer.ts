@@ -58,6 +58,8 @@ export interface TrainerInput {
   classWeights: number[] | null;
   optimizer: AdamW;
   state: TrainingState;
+  /** On resume: the multi-core choice the run made when it started, kept instead of timing again under 'auto'. */
+  workersChoice?: WorkersChoice | null;
   hooks: TrainerHooks;
 }
 
@@ -113,6 +115,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainerOutcome> 
     vars,
     log: (level, message) => hooks.log(level, message),
     chosen: (choice) => hooks.workersChosen?.(choice),
+    earlier: input.workersChoice ?? null,
   });
   const metric = config.earlyStopping.metric;
   const mode = config.earlyStopping.mode;

@@ -148,12 +148,35 @@ test('resolveWorkers: the switches, the backend, the batch and batch normalizati
   // With the base's outputs cached (features), only the head trains: its batch normalization counts, the base's not.
   assert.equal(resolveWorkers(context({ models: { base: bn, head: models.head }, throughBase: false }, models)).mode, 'auto');
   bn.dispose();
+  // auto keeps a model with active dropout on one thread (reproducible results); a forced count still splits.
+  const dropIn = tf.input({ shape: [4] });
+  const dropped = tf.model({ inputs: dropIn, outputs: tf.layers.dropout({ rate: 0.1 }).apply(tf.layers.dense({ units: 3 }).apply(dropIn)) as tf.SymbolicTensor });
+  const withDropout = { base: dropped, head: models.head };
+  assert.match(resolveWorkers(context({}, withDropout)).reason, /dropout masks.*FINETUNE_WORKERS=2/);
+  assert.equal(resolveWorkers(context({}, withDropout)).mode, 'off');
+  assert.equal(resolveWorkers(context({ setting: 2 }, withDropout)).mode, 'forced');
+  // Features: only the head trains, so the base's dropout does not count.
+  assert.equal(resolveWorkers(context({ throughBase: false }, withDropout)).mode, 'auto');
+  const rateZeroIn = tf.input({ shape: [4] });
+  const rateZero = tf.model({ inputs: rateZeroIn, outputs: tf.layers.dropout({ rate: 0 }).apply(tf.layers.dense({ units: 3 }).apply(rateZeroIn)) as tf.SymbolicTensor });
+  assert.equal(resolveWorkers(context({}, { base: rateZero, head: models.head })).mode, 'auto');
+  dropped.dispose();
+  rateZero.dispose();
   dispose(models);
 });
 
 /** ParallelTraining with workers 'auto' on 2 cores over the whole MLP, batch 64; choices and log lines are collected. */
-function autoOnTwoCores(models: ModelPair, x: tf.Tensor2D, y: tf.Tensor2D, backend: 'wasm' | 'cpu', choices: WorkersChoice[], logs: string[] = []): ParallelTraining {
+function autoOnTwoCores(
+  models: ModelPair,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  backend: 'wasm' | 'cpu',
+  choices: WorkersChoice[],
+  logs: string[] = [],
+  earlier: WorkersChoice | null = null,
+): ParallelTraining {
   return new ParallelTraining({
+    earlier,
     setting: 'auto',
     batchSize: 64,
     codec: CODEC,
@@ -170,6 +193,32 @@ function autoOnTwoCores(models: ModelPair, x: tf.Tensor2D, y: tf.Tensor2D, backe
     cores: 2,
   });
 }
+
+test('auto on resume keeps the choice the run made when it started, without timing again', async () => {
+  const models = mlpPair();
+  const { x, y } = dataFor('mlp', 64);
+  const offChoices: WorkersChoice[] = [];
+  const off = autoOnTwoCores(models, x, y, 'cpu', offChoices, [], { requested: 'auto', used: 1, reason: 'a step takes 3 ms on one thread' });
+  assert.equal(offChoices.length, 1);
+  assert.equal(offChoices[0].used, 1);
+  assert.match(offChoices[0].reason, /kept from when the run started \(a step takes 3 ms/);
+  assert.equal(await off.poolForStep(), null);
+  await off.close();
+  const onChoices: WorkersChoice[] = [];
+  const on = autoOnTwoCores(models, x, y, 'cpu', onChoices, [], { requested: 'auto', used: 2, reason: '2 shards: 10 ms/step against 20 ms' });
+  try {
+    assert.notEqual(await on.poolForStep(), null, 'the pool starts before the first step, as when forced');
+    assert.equal(onChoices.length, 1);
+    assert.equal(onChoices[0].used, 2);
+    assert.match(onChoices[0].reason, /kept from when the run started/);
+  } finally {
+    await on.close();
+  }
+  assert.equal(liveWorkerThreads(), 0);
+  x.dispose();
+  y.dispose();
+  dispose(models);
+});
 
 test('auto: a tiny step stays on one thread and starts no worker', async () => {
   const models = mlpPair();

@@ -37,6 +37,8 @@ export interface ParallelTrainingInput {
   log: (level: 'info' | 'warn', message: string) => void;
   /** Called once when the choice is made (run.json). */
   chosen: (choice: WorkersChoice) => void;
+  /** A choice made earlier for this run (resume): under 'auto' it is kept instead of timing again. */
+  earlier?: WorkersChoice | null;
   env?: NodeJS.ProcessEnv;
   backend?: string;
   cores?: number;
@@ -67,7 +69,7 @@ export class ParallelTraining {
   private readonly parallel: number[] = [];
   private singleSeen = 0;
   private parallelSeen = 0;
-  private readonly request: WorkersRequest;
+  private request: WorkersRequest;
 
   constructor(private readonly input: ParallelTrainingInput) {
     const env = input.env ?? process.env;
@@ -81,6 +83,14 @@ export class ParallelTraining {
       throughBase: input.throughBase,
       freeMemory: input.freeMemory ?? os.freemem(),
     });
+    const earlier = input.earlier ?? null;
+    if (this.request.mode === 'auto' && earlier !== null && earlier.requested === 'auto') {
+      const kept = `kept from when the run started (${earlier.reason})`;
+      this.request =
+        earlier.used > 1
+          ? { mode: 'forced', requested: 'auto', shards: earlier.used, reason: kept }
+          : { mode: 'off', requested: 'auto', reason: kept };
+    }
     if (this.request.mode === 'off') {
       this.phase = 'off';
       input.log('info', `multi-core training off: ${this.request.reason}`);

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastPathsEnabled, FAST_PATHS_ENV_VAR } from '../../backends/fastPaths/fastPathsSwitch';
 import type { ModelPair } from '../forward';
+import { trainingDependence } from '../frozenPrefixGraph';
 import { replicaBytes } from './replicaModels';
 
 export const WORKERS_ENV_VAR = 'FINETUNE_WORKERS';
@@ -52,6 +53,22 @@ export function hasBatchNormalization(model: tf.LayersModel): boolean {
   return visit(model.layers);
 }
 
+/** Why the model computes differently in training (an active dropout, or a layer not known to be deterministic), or null. */
+export function trainingRandomness(model: tf.LayersModel): string | null {
+  const visit = (layers: readonly tf.layers.Layer[]): string | null => {
+    for (const l of layers) {
+      const nested = 'layers' in l && Array.isArray(l.layers) ? visit(l.layers as tf.layers.Layer[]) : null;
+      if (nested !== null) return nested;
+      if (!('layers' in l && Array.isArray(l.layers))) {
+        const why = trainingDependence(l);
+        if (why !== null) return why;
+      }
+    }
+    return null;
+  };
+  return visit(model.layers);
+}
+
 export function resolveWorkers(ctx: WorkersContext): WorkersRequest {
   let requested: WorkersSetting = ctx.setting ?? 'auto';
   let source = ctx.setting === undefined ? 'default' : 'config';
@@ -71,6 +88,11 @@ export function resolveWorkers(ctx: WorkersContext): WorkersRequest {
   if (inTraining.some(hasBatchNormalization)) return off('the model has BatchNormalization layers, whose statistics need the whole batch');
   if (requested !== 'auto') return { mode: 'forced', requested, shards: requested, reason: `${source} forces ${requested}` };
   if (ctx.env.FINETUNE_TEST === '1') return off('auto is off under the unit tests (FINETUNE_TEST=1); force a count to test it');
+  // auto keeps a run reproducible: its choice depends on timing, and shards draw their own masks.
+  const random = inTraining.map(trainingRandomness).find((r) => r !== null) ?? null;
+  if (random !== null) {
+    return off(`${random}: each thread would draw its own dropout masks, so the results would depend on the timing auto decides by (force a count, e.g. ${WORKERS_ENV_VAR}=2, to use threads anyway)`);
+  }
   if (ctx.cores < 2) return off(`${ctx.cores} core available`);
   if (ctx.batchSize < 2 * MIN_ROWS_PER_SHARD) return off(`batch ${ctx.batchSize} < ${2 * MIN_ROWS_PER_SHARD} rows (${MIN_ROWS_PER_SHARD} per shard at least)`);
   const byMemory = 1 + Math.floor((ctx.freeMemory / 2) / Math.max(1, REPLICA_FOOTPRINT * replicaBytes(ctx.models)));
