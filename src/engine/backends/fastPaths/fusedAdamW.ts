@@ -33,7 +33,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { IN_PROCESS_BACKENDS } from './cpuKernelIo';
 import { fastPathsEnabled, FAST_PATHS_ENV_VAR } from './fastPathsSwitch';
-import { isCpuBackendLike, readCpuFloat32, type CpuBackendLike } from './fusedAdamWIo';
+import { isCpuBackendLike, readCpuFloat32, type CpuBackendLike } from './cpuKernelIo';
 import { adamwWasmKernelFor, adamwWasmUnavailableReason, tfjsWasmMemory, type AdamWScalars } from './wasmAdamWKernel';
 import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
 import { loadedTfjsVersions, PINNED_TFJS_VERSION, type TfjsVersions } from './wasmMatMulOverride';

@@ -13,8 +13,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { IN_PROCESS_BACKENDS } from './cpuKernelIo';
-import { computeFloat32Lenient } from './fusedAdamWIo';
+import { computeFloat32, IN_PROCESS_BACKENDS } from './cpuKernelIo';
+
 import { fastPathsEnabled } from './fastPathsSwitch';
 
 /** The name a run would record for this fast path. */
@@ -79,7 +79,7 @@ function kernelConfigs(backendName: string): KernelConfig[] {
       backendName,
       kernelFunc: ({ inputs, backend }) => {
         const [p, t] = [input(inputs, 'p'), input(inputs, 't')];
-        return computeFloat32Lenient(backend, [p, t], [], CROSS_ENTROPY_KERNEL, (out, [pv, tv]) => (out[0] = meanCrossEntropy(pv, tv, classesOf(p))));
+        return computeFloat32(backend, [p, t], [], (out, [pv, tv]) => (out[0] = meanCrossEntropy(pv, tv, classesOf(p))), { kernel: CROSS_ENTROPY_KERNEL, lenientCpu: true });
       },
     },
     {
@@ -87,7 +87,7 @@ function kernelConfigs(backendName: string): KernelConfig[] {
       backendName,
       kernelFunc: ({ inputs, backend }) => {
         const [dy, p, t] = [input(inputs, 'dy'), input(inputs, 'p'), input(inputs, 't')];
-        return computeFloat32Lenient(backend, [dy, p, t], [...p.shape], CROSS_ENTROPY_GRAD_KERNEL, (out, [dyv, pv, tv]) => meanCrossEntropyGrad(dyv[0], pv, tv, classesOf(p), out));
+        return computeFloat32(backend, [dy, p, t], [...p.shape], (out, [dyv, pv, tv]) => meanCrossEntropyGrad(dyv[0], pv, tv, classesOf(p), out), { kernel: CROSS_ENTROPY_GRAD_KERNEL, lenientCpu: true });
       },
     },
   ];
