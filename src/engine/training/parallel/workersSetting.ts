@@ -46,27 +46,32 @@ function parseSetting(value: string): WorkersSetting | null {
   return null;
 }
 
-/** True when a layer of the model (or of a nested model) is a BatchNormalization. */
-export function hasBatchNormalization(model: tf.LayersModel): boolean {
-  const visit = (layers: readonly tf.layers.Layer[]): boolean =>
-    layers.some((l) => l.getClassName() === 'BatchNormalization' || ('layers' in l && Array.isArray(l.layers) && visit(l.layers as tf.layers.Layer[])));
-  return visit(model.layers);
+/** The nested layers of a container layer (a nested model), or null for a plain layer. */
+function nestedLayers(layer: tf.layers.Layer): tf.layers.Layer[] | null {
+  return 'layers' in layer && Array.isArray(layer.layers) ? (layer.layers as tf.layers.Layer[]) : null;
 }
 
-/** Why the model computes differently in training (an active dropout, or a layer not known to be deterministic), or null. */
-export function trainingRandomness(model: tf.LayersModel): string | null {
+/** The first non-null answer of `ask` over the model's plain layers, nested models' layers included. */
+function firstInLayers(model: tf.LayersModel, ask: (layer: tf.layers.Layer) => string | null): string | null {
   const visit = (layers: readonly tf.layers.Layer[]): string | null => {
     for (const l of layers) {
-      const nested = 'layers' in l && Array.isArray(l.layers) ? visit(l.layers as tf.layers.Layer[]) : null;
-      if (nested !== null) return nested;
-      if (!('layers' in l && Array.isArray(l.layers))) {
-        const why = trainingDependence(l);
-        if (why !== null) return why;
-      }
+      const nested = nestedLayers(l);
+      const answer = nested !== null ? visit(nested) : ask(l);
+      if (answer !== null) return answer;
     }
     return null;
   };
   return visit(model.layers);
+}
+
+/** True when a layer of the model (or of a nested model) is a BatchNormalization. */
+export function hasBatchNormalization(model: tf.LayersModel): boolean {
+  return firstInLayers(model, (l) => (l.getClassName() === 'BatchNormalization' ? l.name : null)) !== null;
+}
+
+/** Why the model computes differently in training (an active dropout, or a layer not known to be deterministic), or null. */
+export function trainingRandomness(model: tf.LayersModel): string | null {
+  return firstInLayers(model, trainingDependence);
 }
 
 export function resolveWorkers(ctx: WorkersContext): WorkersRequest {
