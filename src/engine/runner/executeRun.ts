@@ -287,6 +287,9 @@ function datasetSummary(path: string, data: PreparedData): RunRecord['dataset'] 
 const FEATURE_BATCH_VALUES = 2_000_000;
 
 /** What encodeSplits and encodeAll encode, and with what. */
+/** The three splits as the trainer and the final evaluation read them. */
+type EncodedSplits = { train: SplitTensors; validation: SplitTensors; test: SplitTensors };
+
 interface EncodeInputs {
   data: PreparedData;
   encoder: InputEncoder;
@@ -305,7 +308,7 @@ interface EncodeInputs {
  * its state exactly and max pooling gives the gradient to every tied step; onnxruntime's GRU
  * rounds those repeats differently, which moved the loss by 0.4% within 3 steps).
  */
-async function encodeSplits(input: EncodeInputs): Promise<{ tensors: { train: SplitTensors; validation: SplitTensors; test: SplitTensors }; frozenPath: FrozenForward['path'] | null }> {
+async function encodeSplits(input: EncodeInputs): Promise<{ tensors: EncodedSplits; frozenPath: FrozenForward['path'] | null }> {
   const frozen = input.throughBase ? null : await openFrozenForward(input.models.base, input.log, { tfjsForward: (m, x) => baseOutputs(m, x, { training: false }) });
   try {
     const tensors = await encodeAll(input, frozen);
@@ -321,7 +324,7 @@ async function encodeSplits(input: EncodeInputs): Promise<{ tensors: { train: Sp
  * and keeps its outputs (the test split stays encoded: the final evaluation runs the whole
  * best checkpoint on it).
  */
-async function encodeAll(input: EncodeInputs, frozen: FrozenForward | null): Promise<{ train: SplitTensors; validation: SplitTensors; test: SplitTensors }> {
+async function encodeAll(input: EncodeInputs, frozen: FrozenForward | null): Promise<EncodedSplits> {
   const { data, encoder, codec, models, throughBase, batchSize, log, prefix } = input;
   const started = Date.now();
   // Feature extraction encodes batch by batch, so only a batch of inputs (decoded images) is in memory.
